@@ -1,0 +1,14 @@
+"""Bolt listeners, one module per feature, each with a `register(app)`."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import dedupe, lessons
+
+FEATURES = (dedupe, lessons)
+
+
+def register_all(app: App) -> None:
+    for feature in FEATURES:
+        feature.register(app)
