@@ -1,0 +1,158 @@
+"""Erfaring's composition root and command line. Nothing else builds the app.
+
+python app.py [serve]        run the Slack app (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN)
+python app.py db upgrade     apply database migrations
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Any
+
+from dotenv import load_dotenv
+from slack_bolt import App, BoltContext
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+
+import handlers
+import scheduler
+from bot.clock import Clock, SystemClock
+from bot.deps import Deps
+from bot.settings import ConfigError, Settings, load_settings
+from bot.slack_api import make_client
+from handlers.context import DEPS_KEY
+from storage.db import Database
+from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger("erfaring")
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def build_app(
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Clock | None = None,
+    client: WebClient | None = None,
+    listener_executor: Executor | None = None,
+) -> tuple[App, Deps]:
+    client = client or make_client(settings.bot_token, settings.api_url)
+    deps = Deps(settings=settings, db=db, clock=clock or SystemClock(), client=client)
+    app = App(
+        client=client,
+        signing_secret=settings.signing_secret,
+        # The token was checked when the client was made; auth.test at start-up would add a network hop.
+        token_verification_enabled=False,
+        listener_executor=listener_executor,
+        logger=logging.getLogger("erfaring.bolt"),
+    )
+
+    @app.use
+    def provide_deps(context: BoltContext, next: Callable[[], None]) -> None:
+        context[DEPS_KEY] = deps
+        next()
+
+    @app.error
+    def report_error(error: Exception, body: dict[str, Any]) -> None:
+        kind = body.get("type") or ("command" if body.get("command") else "request")
+        log.exception("unhandled error in a %s listener: %s", kind, type(error).__name__, exc_info=error)
+
+    handlers.register_all(app)
+    return app, deps
+
+
+def make_wsgi(app: App, db: Database) -> WSGIApplication:
+    """Slack's requests at POST /slack/events; GET /healthz answers 200 while the database answers."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            healthy = db.ping()
+            body = b"ok\n" if healthy else b"database unavailable\n"
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+            return [body]
+        return slack(environ, start_response)
+
+    return wsgi
+
+
+def open_database(settings: Settings) -> Database:
+    db = Database(settings.database_url)
+    upgrade(db.engine)
+    return db
+
+
+def serve(settings: Settings, *, scheduler_enabled: bool) -> int:
+    db = open_database(settings)
+    app, deps = build_app(settings, db)
+    stop_scheduler: Callable[[], None] | None = None
+    if scheduler_enabled:
+        stop_scheduler = scheduler.start(deps)
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Erfaring connecting to Slack in Socket Mode")
+            SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
+        else:
+            from waitress import serve as waitress_serve
+
+            log.info(
+                "Erfaring listening on port %s (POST %s, GET %s)", settings.port, EVENTS_PATH, HEALTH_PATH
+            )
+            waitress_serve(
+                make_wsgi(app, db), host="0.0.0.0", port=settings.port, threads=8, ident="erfaring"
+            )
+    finally:
+        if stop_scheduler:
+            stop_scheduler()
+        db.dispose()
+    return 0
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python app.py", description="Erfaring: experience exchange in Slack."
+    )
+    commands = parser.add_subparsers(dest="command")
+    serve_cmd = commands.add_parser("serve", help="run the Slack app (the default)")
+    serve_cmd.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs here")
+    db_cmd = commands.add_parser("db", help="database maintenance")
+    db_cmd.add_argument("action", choices=["upgrade"])
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -> int:
+    load_dotenv()
+    environ = dict(os.environ if env is None else env)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    command = args.command or "serve"
+    try:
+        if command == "db":
+            settings = load_settings(environ, require_slack=False)
+            db = open_database(settings)
+            db.dispose()
+            print("database is up to date")
+            return 0
+        settings = load_settings(environ, require_slack=True)
+        return serve(settings, scheduler_enabled=not getattr(args, "no_scheduler", False))
+    except ConfigError as exc:
+        print(f"erfaring: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
