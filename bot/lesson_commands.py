@@ -52,7 +52,9 @@ def parse(raw: str) -> LessonCommand:
     verb = SUBCOMMANDS.get(word)
     if verb is Verb.DELETE:
         number = rest.lstrip("#")
-        return LessonCommand(Verb.DELETE, rest, lesson_id=int(number) if number.isdigit() else None)
+        return LessonCommand(
+            Verb.DELETE, rest, lesson_id=int(number) if number.isascii() and number.isdigit() else None
+        )
     if verb in (Verb.MINE, Verb.HELP) and rest:
         # "/lesson mine are the best tests ..." is a lesson that happens to start with a subcommand.
         return LessonCommand(Verb.SHARE, text)

@@ -40,7 +40,11 @@ class LessonDraft:
 
     def all_tags(self) -> list[str]:
         """Tags given explicitly plus #tags written in any text field."""
-        found = list(self.tags)
+        found: list[str] = []
+        for tag in self.tags:
+            normal = tagging.normalize(tag)
+            if normal and normal not in found:
+                found.append(normal)
         for value in (self.text, self.what_worked or "", self.to_improve or ""):
             for tag in tagging.extract(value):
                 if tag not in found:

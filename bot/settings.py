@@ -64,7 +64,7 @@ def _require(env: Mapping[str, str], name: str, hint: str) -> str:
 def _port(raw: str | None) -> int:
     if raw is None:
         return 3000
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 65535:
         raise ConfigError("PORT", f"must be a number from 1 to 65535, got {raw!r}")
     return int(raw)
 

@@ -30,6 +30,8 @@ from bot.voting import Counts
 from storage.models import Lesson
 
 INPUT_MAX = 3000
+# The notification preview: escaping at most quintuples it, so it stays within FALLBACK_MAX.
+FALLBACK_SNIPPET = FALLBACK_MAX // 6
 
 
 class LessonAction(StrEnum):
@@ -54,7 +56,6 @@ class LessonBlock(StrEnum):
 class LessonCallback(StrEnum):
     MODAL = "lesson_modal"
     SAVE_MESSAGE_SHORTCUT = "save_as_lesson"
-    NEW_LESSON_SHORTCUT = "new_lesson"
 
 
 class LessonOption(StrEnum):
@@ -133,8 +134,9 @@ def lesson_message(tr: Translator, card: LessonCard) -> Rendered:
             ],
         )
     )
-    fallback = tr._("Lesson learned: {text}").format(text=escape(card.text))
-    return Rendered(truncate(fallback, FALLBACK_MAX), as_dicts(blocks))
+    # Cut before escaping, so the cut never lands inside an entity such as &lt;.
+    fallback = tr._("Lesson learned: {text}").format(text=escape(truncate(card.text, FALLBACK_SNIPPET)))
+    return Rendered(fallback, as_dicts(blocks))
 
 
 @dataclass(frozen=True)
@@ -169,11 +171,12 @@ def parse_metadata(raw: str | None) -> ModalContext:
         data = {}
     if not isinstance(data, dict):
         data = {}
-    prompt = data.get("p")
+    channel, link, prompt = data.get("c"), data.get("l"), data.get("p")
     return ModalContext(
-        channel_id=data.get("c") or None,
-        source_link=data.get("l") or None,
-        prompt_post_id=prompt if isinstance(prompt, int) else None,
+        channel_id=channel if isinstance(channel, str) and channel else None,
+        source_link=link if isinstance(link, str) and link else None,
+        # bool is an int in Python; a prompt id never is.
+        prompt_post_id=prompt if isinstance(prompt, int) and not isinstance(prompt, bool) else None,
     )
 
 
