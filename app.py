@@ -23,8 +23,12 @@ import handlers
 import scheduler
 from bot.clock import Clock, SystemClock
 from bot.deps import Deps
+from bot.executor import TrackingExecutor
+from bot.local_workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, LocalWorkspace, seed
 from bot.settings import ConfigError, Settings, load_settings
 from bot.slack_api import make_client
+from bot.slack_driver import SlackDriver, wsgi_poster
+from bot.slack_standin import SlackStandIn
 from handlers.context import DEPS_KEY
 from storage.db import Database
 from storage.migrate import upgrade
@@ -84,6 +88,40 @@ def make_wsgi(app: App, db: Database) -> WSGIApplication:
         return slack(environ, start_response)
 
     return wsgi
+
+
+def local_workspace(
+    db: Database,
+    clock: Clock,
+    *,
+    language: str = "en",
+    timezone: str = "Europe/Oslo",
+    seed_people: bool = True,
+) -> LocalWorkspace:
+    """The real app wired to the in-process Slack stand-in (tests and the console)."""
+    standin = SlackStandIn(
+        team_id=LOCAL_TEAM_ID, bot_token=LOCAL_BOT_TOKEN, clock=clock_seconds(clock)
+    ).start()
+    ids = seed(standin) if seed_people else {}
+    admins = frozenset(user.id for user in standin.users() if user.is_admin)
+    settings = Settings(
+        bot_token=LOCAL_BOT_TOKEN,
+        signing_secret=LOCAL_SIGNING_SECRET,
+        api_url=standin.api_url,
+        database_url=db.url,
+        admins=admins,
+        language=language,
+        timezone=timezone,
+        secret_key=b"local-workspace-secret-key",
+    )
+    executor = TrackingExecutor()
+    app, deps = build_app(settings, db, clock=clock, listener_executor=executor)
+    driver = SlackDriver(LOCAL_SIGNING_SECRET, standin, wsgi_poster(make_wsgi(app, db)))
+    return LocalWorkspace(standin=standin, driver=driver, deps=deps, executor=executor, clock=clock, ids=ids)
+
+
+def clock_seconds(clock: Clock) -> Callable[[], float]:
+    return lambda: clock.now().timestamp()
 
 
 def open_database(settings: Settings) -> Database:

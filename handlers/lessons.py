@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 
 USEFUL_REACTIONS = {"+1", "thumbsup", "bulb"}
 
+# What this feature needs Slack to send; the manifest test checks manifest.json against these.
+COMMANDS = ("/lesson",)
+SHORTCUTS = (LessonCallback.SAVE_MESSAGE_SHORTCUT.value,)
+EVENTS = ("reaction_added", "reaction_removed")
+
 
 def _open_modal(client: WebClient, trigger_id: str, tr: Translator, state: ModalState) -> str | None:
     try:
@@ -175,7 +180,7 @@ def _permalink(team_domain: str | None, channel_id: str, ts: str) -> str | None:
 
 
 def register(app: App) -> None:
-    @app.command("/lesson")
+    @app.command(COMMANDS[0])
     def lesson_command(
         ack: Ack, respond: Respond, client: WebClient, context: BoltContext, command: dict[str, Any]
     ) -> None:
@@ -331,5 +336,5 @@ def register(app: App) -> None:
 
         return handle
 
-    app.event("reaction_added")(_reaction(True))
-    app.event("reaction_removed")(_reaction(False))
+    app.event(EVENTS[0])(_reaction(True))
+    app.event(EVENTS[1])(_reaction(False))

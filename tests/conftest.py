@@ -24,21 +24,28 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     database = Database(f"sqlite:///{path}")
     upgrade(database.engine)
-    with database.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    # Closing the last connection checkpoints the WAL into the main file, so one file is the template.
     database.dispose()
+    assert not path.with_name(path.name + "-wal").exists()
     return path
 
 
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[Database]:
-    database = Database(PG_URL)
-    with database.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+    # A schema of this run's own, so parallel runs (CI, benchmarks, developers) never collide.
+    schema = f"erfaring_test_{os.getpid()}"
+    admin = Database(PG_URL)
+    with admin.engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in PG_URL else "?"
+    database = Database(f"{PG_URL}{separator}options=-csearch_path%3D{schema}")
     upgrade(database.engine)
     yield database
     database.dispose()
+    with admin.engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
 
 
 def _truncate_all(database: Database) -> None:
