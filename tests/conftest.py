@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Base
+from storage.schema import Base
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL.startswith("postgresql") else [])

@@ -5,14 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from storage.models import Base
-
-# Columns and tables that exist only for full-text search and are managed by hand in migrations.
-SEARCH_ONLY = {"search_vector", "lessons_fts"}
-
-
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    return not (name in SEARCH_ONLY or (name or "").startswith("lessons_fts"))
+from storage.migrate import include_object
+from storage.schema import Base
 
 
 def run() -> None:
