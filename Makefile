@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format bench console clean
+.PHONY: run test lint typecheck format bench console clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Refresh the Bokmål catalog from the source strings (then translate the new entries).
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --omit-header --sort-output -k _ -k ngettext:1,2 \
+		-o bot/locale/messages.pot bot handlers app.py scheduler.py
+	$(BIN)/pybabel update --no-fuzzy-matching --omit-header --no-location -l nb -d bot/locale -i bot/locale/messages.pot \
+		|| $(BIN)/pybabel init -l nb -d bot/locale -i bot/locale/messages.pot
