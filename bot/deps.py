@@ -23,5 +23,5 @@ class Deps:
     def translator_for(self, team_id: str | None) -> Translator:
         if not team_id:
             return translator(self.settings.language)
-        with self.db.session() as session:
+        with self.db.read_session() as session:
             return translator(language_for(session, team_id, self.settings.language))

@@ -24,7 +24,7 @@ class PostResult:
 
 def render_lesson(deps: Deps, team_id: str, lesson_id: int) -> Rendered | None:
     tr = deps.translator_for(team_id)
-    with deps.db.session() as session:
+    with deps.db.read_session() as session:
         lesson = lessons.get_lesson(session, team_id, lesson_id)
         if lesson is None:
             return None

@@ -201,12 +201,12 @@ def register(app: App) -> None:
             if not cmd.text:
                 ack(text=tr._("What should I look for? Try /lesson search onboarding"))
                 return
-            with deps.db.session() as session:
+            with deps.db.read_session() as session:
                 items = search_lessons(session, command["team_id"], cmd.text)
             rendered = search_results(tr, cmd.text, items)
             ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
         elif cmd.verb is Verb.MINE:
-            with deps.db.session() as session:
+            with deps.db.read_session() as session:
                 items = list_mine(session, command["team_id"], command["user_id"], deps.settings.secret_key)
             rendered = my_lessons(tr, items)
             ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -43,3 +44,17 @@ def test_db_upgrade_command_creates_and_migrates(tmp_path: Path, capsys: object)
         database.dispose()
     # Running it again is harmless.
     assert erfaring.main(["db", "upgrade"], env={"DATABASE_URL": url}) == 0
+
+
+def test_read_sessions_do_not_wait_for_a_writer(db: Database) -> None:
+    if db.is_postgresql:
+        return
+    from storage.models import Workspace
+
+    with db.session() as writer:
+        writer.add(Workspace(team_id="T1", created_at=datetime.now(UTC)))
+        writer.flush()  # the writer now holds SQLite's write lock
+        with db.read_session() as reader:
+            assert reader.get(Workspace, "T1") is None  # reads the last committed state at once
+    with db.read_session() as reader:
+        assert reader.get(Workspace, "T1") is not None
