@@ -31,6 +31,7 @@ from bot.views.lessons import (
     problem_message,
 )
 from bot.voting import VoteKind, set_vote, toggle_vote
+from handlers import rhythm
 from handlers.context import deps_of
 
 log = logging.getLogger(__name__)
@@ -309,6 +310,8 @@ def register(app: App) -> None:
 
     def _reaction(added: bool) -> Any:
         def handle(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+            if added and rhythm.on_reaction_added(event, body, context):
+                return  # a :raised_hand: on a weekly prompt
             name = str(event.get("reaction") or "").split("::", 1)[0]
             item = event.get("item") or {}
             if name not in USEFUL_REACTIONS or item.get("type") != "message":

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, UTCDateTime
+from storage.models import Base, Lesson, UTCDateTime
 
 
 class Subscription(Base):
@@ -77,3 +77,15 @@ class ScheduledPost(Base):
         UniqueConstraint("team_id", "channel_id", "kind", "week", name="uq_scheduled_posts_slot"),
         Index("ix_scheduled_posts_message", "team_id", "channel_id", "message_ts"),
     )
+
+
+# The weekly digest reads a channel's lessons of a week and, for its 8-week trend, joins votes to the
+# channel's lesson ids: (team, channel, created_at) ranges, and `id` so PostgreSQL can answer the join
+# from the index alone. Declared here (migration 0005) because the digest is the rhythm's.
+Index(
+    "ix_lessons_team_channel_created",
+    Lesson.team_id,
+    Lesson.channel_id,
+    Lesson.created_at,
+    Lesson.id,
+)

@@ -1,0 +1,246 @@
+"""A weekly prompt in a channel, and the ways to answer it: a thread reply, the "Share a lesson"
+button, and a :raised_hand: for a reminder DM.
+
+The runner (which claims and posts prompts on schedule) is simulated here: a ScheduledPost row, the
+prompt view, and chat.postMessage, as the runner does them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from bot.i18n import translator
+from bot.lessons import TEXT_MAX
+from bot.local_workspace import LocalWorkspace
+from bot.rhythm.prompts import next_prompt
+from bot.slack_standin import Message
+from bot.views.lessons import LessonBlock, LessonCallback, LessonOption, parse_metadata
+from bot.views.rhythm import RhythmAction, RhythmBlock, prompt_message
+from storage.models import Lesson
+from storage.rhythm_models import CustomPrompt, ScheduledPost
+from tests.scenario.helpers import button_labels, everything_sent, last_bot_message
+
+
+def post_prompt(
+    ws: LocalWorkspace, channel: str = "team-platform", language: str = "en"
+) -> tuple[int, Message]:
+    """What the runner does when a prompt is due: claim the week, pick the question, post, record."""
+    channel_id = ws.channel_id(channel)
+    now = ws.deps.clock.now()
+    with ws.deps.db.session() as session:
+        choice = next_prompt(session, ws.standin.team_id, channel_id, language)
+        post = ScheduledPost(
+            team_id=ws.standin.team_id,
+            channel_id=channel_id,
+            kind="prompt",
+            week="2026-W10",
+            status="claimed",
+            due_at=now,
+            claimed_by="test-runner",
+            claimed_at=now,
+            attempts=1,
+            prompt_key=choice.key,
+        )
+        session.add(post)
+        session.flush()
+        post_id = post.id
+    rendered = prompt_message(translator(language), choice.text, post_id)
+    response = ws.deps.client.chat_postMessage(channel=channel_id, text=rendered.text, blocks=rendered.blocks)
+    with ws.deps.db.session() as session:
+        row = session.get(ScheduledPost, post_id)
+        assert row is not None
+        row.status, row.message_ts, row.posted_at = "posted", str(response["ts"]), now
+    message = ws.standin.message(channel_id, str(response["ts"]))
+    assert message is not None
+    return post_id, message
+
+
+def lessons_in_db(ws: LocalWorkspace) -> list[Lesson]:
+    with ws.deps.db.session() as session:
+        return list(session.scalars(select(Lesson).order_by(Lesson.id)))
+
+
+def reply(ws: LocalWorkspace, user: str, prompt: Message, text: str) -> Message:
+    message, responses = ws.driver.user_says(
+        ws.user_id(user), prompt.channel, text, prompt.ts, send=("message",)
+    )
+    assert all(r.ok for r in responses)
+    ws.settle()
+    return message
+
+
+def test_the_prompt_message_asks_the_question_and_offers_three_ways_to_answer(ws: LocalWorkspace) -> None:
+    post_id, prompt = post_prompt(ws)
+    question = "What worked well for you this week that others could try too?"
+    assert prompt.text == f"This week's question: {question}"
+    assert prompt.blocks[0]["type"] == "header"
+    dumped = json.dumps(prompt.blocks)
+    assert question in dumped and "Reply in this thread" in dumped and ":raised_hand:" in dumped
+    assert button_labels(prompt) == ["Share a lesson"]
+    [actions] = [b for b in prompt.blocks if b.get("block_id") == RhythmBlock.PROMPT_ACTIONS]
+    assert actions["elements"][0]["value"] == str(post_id)
+    assert actions["elements"][0]["action_id"] == RhythmAction.SHARE_FROM_PROMPT
+
+
+def test_an_admins_own_question_is_escaped_in_the_prompt(ws: LocalWorkspace) -> None:
+    with ws.deps.db.session() as session:
+        session.add(
+            CustomPrompt(
+                team_id=ws.standin.team_id,
+                language="en",
+                text="Who saved the day? <!channel> <@U0KARI>",
+                created_by=ws.user_id("kari"),
+                created_at=ws.deps.clock.now(),
+                removed=False,
+            )
+        )
+    _, prompt = post_prompt(ws)
+    assert "&lt;!channel&gt;" in prompt.text and "<!channel>" not in everything_sent(ws)
+
+
+def test_a_thread_reply_becomes_a_lesson_linked_to_the_prompt_and_gets_a_reaction(ws: LocalWorkspace) -> None:
+    post_id, prompt = post_prompt(ws)
+    kari, ola = ws.user_id("kari"), ws.user_id("ola")
+    answer = reply(
+        ws, "ola", prompt, f"<@{kari}> showed me how to read the flame graph &amp; it paid off #perf"
+    )
+    [lesson] = lessons_in_db(ws)
+    assert lesson.prompt_post_id == post_id
+    assert lesson.channel_id == prompt.channel and lesson.message_ts is None
+    assert lesson.author_id == ola and not lesson.anonymous
+    assert lesson.text == "@kari showed me how to read the flame graph & it paid off #perf"
+    assert lesson.tags_text == "perf"
+    assert lesson.source_link and answer.ts.replace(".", "") in lesson.source_link
+    current = ws.standin.message(prompt.channel, answer.ts)
+    assert current is not None and current.reactions.get("white_check_mark") == [ws.standin.bot_user_id]
+    assert ws.standin.ephemerals(user=ola) == [], "the reaction is the confirmation"
+
+
+def test_a_retried_or_repeated_reply_event_saves_one_lesson(ws: LocalWorkspace) -> None:
+    _, prompt = post_prompt(ws)
+    ola = ws.user_id("ola")
+    answer = ws.standin.user_post_message(ola, prompt.channel, "Write the rollback plan first", prompt.ts)
+    event = ws.driver.message_event(ola, prompt.channel, answer.text, answer.ts, prompt.ts)
+    assert ws.driver.event(event, event_id="EvREPLY1").ok
+    ws.settle()
+    assert ws.driver.event(event, event_id="EvREPLY1", retry_num=1, retry_reason="http_timeout").ok
+    # The same reply delivered again under another event id (say, a replayed delivery).
+    assert ws.driver.event(event, event_id="EvREPLY2").ok
+    ws.settle()
+    assert [lesson.text for lesson in lessons_in_db(ws)] == ["Write the rollback plan first"]
+    assert len(ws.standin.calls_to("reactions.add")) == 1
+
+
+def test_other_messages_are_answered_and_ignored(ws: LocalWorkspace) -> None:
+    _, prompt = post_prompt(ws)
+    ola, channel = ws.user_id("ola"), prompt.channel
+    top, responses = ws.driver.user_says(ola, channel, "Lunch at noon?", send=("message",))
+    assert all(r.ok for r in responses)
+    reply(ws, "kari", top, "Sure, see you there")  # a thread, but not a prompt's
+    edited = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": channel,
+        "ts": "1772438999.000100",
+        "message": {"type": "message", "user": ola, "text": "edited", "ts": top.ts},
+        "event_ts": "1772438999.000100",
+        "channel_type": "channel",
+    }
+    assert ws.driver.event(edited).status == 200
+    bot_reply = ws.driver.message_event(ola, channel, "a bot's reply", "1772439000.000100", prompt.ts)
+    bot_reply["bot_id"] = "BOTHER01"
+    assert ws.driver.event(bot_reply).status == 200
+    ws.settle()
+    assert lessons_in_db(ws) == []
+    assert ws.standin.calls_to("reactions.add") == []
+
+
+def test_a_reply_that_cannot_be_a_lesson_is_explained_in_the_thread_with_the_text(ws: LocalWorkspace) -> None:
+    post_id, prompt = post_prompt(ws)
+    ola = ws.user_id("ola")
+    reply(ws, "ola", prompt, "ok")
+    [note] = ws.standin.ephemerals(user=ola)
+    assert note.thread_ts == prompt.ts
+    assert "could not save your reply" in note.text and "at least 3 characters" in note.text
+    long_text = "We learned a lot &lt;3 &amp; more. " * 100  # as Slack encodes "<3 & more"
+    reply(ws, "ola", prompt, long_text)
+    note = ws.standin.ephemerals(user=ola)[-1]
+    assert "under 2000 characters" in note.text
+    shown = "".join(b["text"]["text"] for b in note.blocks if b["type"] == "section")
+    assert shown.count("We learned a lot &lt;3 &amp; more.") == 100, "every character comes back, escaped"
+    assert len("We learned a lot <3 & more. " * 100) > TEXT_MAX
+    assert lessons_in_db(ws) == []
+    assert "Share a lesson" in json.dumps(note.blocks)
+    [button] = [b for b in note.blocks if b.get("block_id") == RhythmBlock.NOTE_ACTIONS]
+    assert button["elements"][0]["value"] == str(post_id)
+
+
+def test_a_raised_hand_gets_a_reminder_dm_with_the_button(ws: LocalWorkspace) -> None:
+    post_id, prompt = post_prompt(ws)
+    per = ws.user_id("per")
+    ws.standin.add_member(prompt.channel, per)
+    assert ws.driver.user_reacts(per, prompt.channel, prompt.ts, "raised_hand").ok
+    ws.settle()
+    dm = ws.standin.im_channel(per)
+    [reminder] = [m for m in ws.standin.messages(dm) if m.user == ws.standin.bot_user_id]
+    assert f"<#{prompt.channel}>" in reminder.text
+    assert "What worked well for you this week" in json.dumps(reminder.blocks)
+    assert button_labels(reminder) == ["Share a lesson"]
+
+    # Other reactions on the prompt, and a raised hand elsewhere, send nothing.
+    ws.driver.user_reacts(per, prompt.channel, prompt.ts, "tada")
+    other, _ = ws.driver.user_says(per, prompt.channel, "hello", send=())
+    ws.driver.user_reacts(ws.user_id("ola"), prompt.channel, other.ts, "hand")
+    ws.settle()
+    assert len(ws.standin.calls_to("chat.postMessage")) == 2, "the prompt and one reminder"
+
+    # The DM's button opens the form for that prompt; the lesson goes to the prompt's channel.
+    ws.driver.click(per, action_id=RhythmAction.SHARE_FROM_NOTE, message=reminder)
+    ws.settle()
+    [view] = ws.standin.views_for(per)
+    assert view.callback_id == LessonCallback.MODAL
+    meta = parse_metadata(view.private_metadata)
+    assert (meta.channel_id, meta.prompt_post_id) == (prompt.channel, post_id)
+    ws.driver.submit_view(per, view.id, {LessonBlock.TEXT: "Ask the customer to show, not tell"})
+    ws.settle()
+    [lesson] = lessons_in_db(ws)
+    assert lesson.prompt_post_id == post_id and lesson.channel_id == prompt.channel
+    assert lesson.message_ts == last_bot_message(ws, "team-platform").ts
+
+
+def test_the_share_button_opens_the_form_and_posts_the_lesson_in_the_channel(ws: LocalWorkspace) -> None:
+    post_id, prompt = post_prompt(ws)
+    ola = ws.user_id("ola")
+    response = ws.driver.click(ola, action_id=RhythmAction.SHARE_FROM_PROMPT, message=prompt)
+    assert response.ok
+    ws.settle()
+    [view] = ws.standin.views_for(ola)
+    options = next(b for b in view.blocks if b.get("block_id") == LessonBlock.OPTIONS)
+    ticked = [o["value"] for o in options["element"]["initial_options"]]
+    assert ticked == [LessonOption.POST_HERE], "posting in the prompt's channel is the default"
+    ws.driver.submit_view(
+        ola,
+        view.id,
+        {LessonBlock.TEXT: "Small pull requests get reviewed the same day", LessonBlock.TAGS: "review"},
+    )
+    ws.settle()
+    [lesson] = lessons_in_db(ws)
+    assert lesson.prompt_post_id == post_id
+    message = last_bot_message(ws, "team-platform")
+    assert message.ts == lesson.message_ts and "Small pull requests" in json.dumps(message.blocks)
+
+
+def test_a_button_for_a_prompt_that_is_gone_says_so(ws: LocalWorkspace) -> None:
+    post_id, prompt = post_prompt(ws)
+    with ws.deps.db.session() as session:
+        row = session.get(ScheduledPost, post_id)
+        assert row is not None
+        session.delete(row)
+    ola = ws.user_id("ola")
+    assert ws.driver.click(ola, action_id=RhythmAction.SHARE_FROM_PROMPT, message=prompt).ok
+    ws.settle()
+    assert ws.standin.views_for(ola) == []
+    dm = [m for m in ws.standin.messages(ws.standin.im_channel(ola)) if m.user == ws.standin.bot_user_id]
+    assert dm and "cannot find that weekly question" in dm[-1].text
