@@ -2,6 +2,9 @@
 
 python app.py [serve]        run the Slack app (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN)
 python app.py db upgrade     apply database migrations
+python app.py prompt [--channel C]              post this week's prompt now (once per week)
+python app.py digest [--channel C] [--preview]  post this week's digest now, or print it
+python app.py console [--script FILE]           the app on a local workspace in the terminal (no Slack)
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from dotenv import load_dotenv
@@ -22,9 +26,14 @@ from slack_sdk import WebClient
 import handlers
 import scheduler
 from bot.clock import Clock, SystemClock
+from bot.console import run_console
 from bot.deps import Deps
 from bot.executor import TrackingExecutor
 from bot.local_workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, LocalWorkspace, seed
+from bot.mentoring.digest_figures import digest_section as mentoring_digest_section
+from bot.mentoring.jobs import run_due_mentoring
+from bot.rhythm import runner as rhythm
+from bot.rhythm.digest import register_section
 from bot.settings import ConfigError, Settings, load_settings
 from bot.slack_api import make_client
 from bot.slack_driver import SlackDriver, wsgi_poster
@@ -39,6 +48,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("erfaring")
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# The console keeps its own database, so demo data never mixes with a real workspace's.
+CONSOLE_DATABASE_URL = "sqlite:///erfaring-console.db"
+CONSOLE_BANNER = (
+    "No Slack tokens configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): starting a local console "
+    "workspace. See README › Set up the Slack app to connect to Slack."
+)
 
 
 def build_app(
@@ -71,6 +86,7 @@ def build_app(
         log.exception("unhandled error in a %s listener: %s", kind, type(error).__name__, exc_info=error)
 
     handlers.register_all(app)
+    register_section(mentoring_digest_section)  # idempotent: the digest gains mentoring figures
     return app, deps
 
 
@@ -158,6 +174,56 @@ def serve(settings: Settings, *, scheduler_enabled: bool) -> int:
     return 0
 
 
+def rhythm_now(settings: Settings, kind: str, channel: str | None, *, preview: bool = False) -> int:
+    """`prompt` / `digest`: run the job now under the scheduler's exactly-once rule. 0 when every
+    channel was handled (posted, or already posted this week); else 1, with a line per failure."""
+    db = open_database(settings)
+    try:
+        client = make_client(settings.bot_token, settings.api_url)
+        deps = Deps(settings=settings, db=db, clock=SystemClock(), client=client)
+        if preview:
+            texts, problems = rhythm.preview_texts(deps, deps.clock.now(), channel=channel)
+            print("\n\n".join(texts) if texts or problems else "no subscribed channels")
+        else:
+            report = rhythm.run_due(deps, deps.clock.now(), kinds=(kind,), channel=channel, force=True)
+            for outcome in report.handled + report.skipped:
+                print(outcome.line())
+            problems = [outcome.line() for outcome in report.failed]
+            if not report.outcomes:
+                print("no subscribed channels")
+    finally:
+        db.dispose()
+    for problem in problems:
+        print(f"erfaring: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def run_due_jobs(deps: Deps, now: datetime) -> None:
+    """Everything the scheduler would run at `now`: the weekly rhythm and mentoring's timeouts."""
+    rhythm.run_due(deps, now)
+    run_due_mentoring(deps, now)
+
+
+def console(environ: dict[str, str], script: str | None, database_url: str | None) -> int:
+    """`console`: the real app on a local workspace in the terminal, on its own database."""
+    logging.getLogger().setLevel(logging.WARNING)  # the console shows the app's warnings itself
+    settings = load_settings(
+        {**environ, "DATABASE_URL": database_url or CONSOLE_DATABASE_URL}, require_slack=False
+    )
+    db = open_database(settings)
+    try:
+        return run_console(
+            db,
+            lambda clock, seed: local_workspace(
+                db, clock, language=settings.language, timezone=settings.timezone, seed_people=seed
+            ),
+            script=script,
+            run_due=run_due_jobs,  # what `:wait` runs as the clock moves
+        )
+    finally:
+        db.dispose()
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python app.py", description="Erfaring: experience exchange in Slack."
@@ -167,6 +233,16 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     serve_cmd.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs here")
     db_cmd = commands.add_parser("db", help="database maintenance")
     db_cmd.add_argument("action", choices=["upgrade"])
+    prompt_cmd = commands.add_parser("prompt", help="post this week's prompt now (at most once a week)")
+    prompt_cmd.add_argument("--channel", help="only this channel id (default: every subscribed channel)")
+    digest_cmd = commands.add_parser("digest", help="post this week's digest now (at most once a week)")
+    digest_cmd.add_argument("--channel", help="only this channel id (default: every subscribed channel)")
+    digest_cmd.add_argument("--preview", action="store_true", help="print the digest as text; post nothing")
+    console_cmd = commands.add_parser("console", help="try the app in the terminal, without Slack")
+    console_cmd.add_argument("--script", metavar="FILE", help="replay the lines of FILE, then exit")
+    console_cmd.add_argument(
+        "--database-url", help=f"where the console workspace lives (default {CONSOLE_DATABASE_URL})"
+    )
     return parser.parse_args(argv)
 
 
@@ -177,12 +253,24 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -
     args = parse_args(sys.argv[1:] if argv is None else argv)
     command = args.command or "serve"
     try:
+        if command == "console":
+            return console(environ, args.script, args.database_url)
+        if args.command is None and not (
+            environ.get("SLACK_BOT_TOKEN", "").strip() or environ.get("SLACK_SIGNING_SECRET", "").strip()
+        ):
+            print(CONSOLE_BANNER, flush=True)
+            return console(environ, None, None)
         if command == "db":
             settings = load_settings(environ, require_slack=False)
             db = open_database(settings)
             db.dispose()
             print("database is up to date")
             return 0
+        if command in ("prompt", "digest"):
+            preview = bool(getattr(args, "preview", False))
+            # A preview reads the database only; posting needs the Slack token.
+            settings = load_settings(environ, require_slack=not preview)
+            return rhythm_now(settings, command, args.channel, preview=preview)
         settings = load_settings(environ, require_slack=True)
         return serve(settings, scheduler_enabled=not getattr(args, "no_scheduler", False))
     except ConfigError as exc:

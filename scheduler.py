@@ -1,18 +1,37 @@
-"""APScheduler wiring. Jobs call bot/ services; the weekly rhythm adds its jobs here."""
+"""APScheduler wiring. Jobs call bot/ services.
+
+The weekly rhythm: one CronTrigger job per (subscription, kind), in the channel's own time zone,
+rebuilt from the database every minute (so `/erfaring schedule ...` needs no restart), plus a
+catch-up pass at start-up and every ten minutes that makes up posts missed while no process was
+running (within the grace period). APScheduler only decides *when to look*: whether a post goes out
+is decided in the database (bot.rhythm.claims), so any number of `serve` replicas can run this.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
 from bot.events import prune_events
+from bot.mentoring.jobs import run_due_mentoring
+from bot.rhythm import runner
+from bot.rhythm.runner import DEFAULT_GRACE, RunReport
+from bot.rhythm.timing import KINDS
 
 log = logging.getLogger(__name__)
+
+RECONCILE_EVERY = timedelta(minutes=1)
+CATCH_UP_EVERY = timedelta(minutes=10)
+MENTORING_EVERY = timedelta(minutes=10)
+CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+JOB_PREFIX = "rhythm:"
 
 
 def prune_processed_events(deps: Deps) -> None:
@@ -22,8 +41,107 @@ def prune_processed_events(deps: Deps) -> None:
         log.info("pruned %s processed event ids", removed)
 
 
-def start(deps: Deps) -> Callable[[], None]:
-    scheduler = BackgroundScheduler(timezone="UTC")
+def run_mentoring(deps: Deps) -> None:
+    """Offer timeouts and follow-ups; driven by database state, so any replica may run it."""
+    try:
+        run_due_mentoring(deps, deps.clock.now())
+    except Exception:
+        log.exception("mentoring job failed")
+
+
+def run_due_now(deps: Deps, *, since: datetime | None = None, replica_id: str | None = None) -> RunReport:
+    """Post whatever is due at deps.clock.now() (the console's `:wait` calls this).
+
+    With `since`, first run at every instant in (since, now] when some post fell due, oldest first,
+    so jumping the clock a week ahead gives that week's prompts and digests instead of skipping them
+    as too late.
+    """
+    now = deps.clock.now()
+    report = RunReport()
+    if since is not None:
+        for instant in runner.slots_between(runner.active_channels(deps), since, now):
+            report.extend(runner.run_due(deps, instant, replica_id=replica_id))
+    report.extend(runner.run_due(deps, now, replica_id=replica_id))
+    return report
+
+
+Signature = tuple[str, int, int, str]
+
+
+class RhythmJobs:
+    """Keeps one cron job per (subscription, kind) in line with the subscriptions table."""
+
+    def __init__(self, scheduler: BackgroundScheduler, deps: Deps, replica_id: str, grace: timedelta) -> None:
+        self.scheduler = scheduler
+        self.deps = deps
+        self.replica_id = replica_id
+        self.grace = grace
+        self.signatures: dict[str, Signature] = {}
+
+    def fire(self, team_id: str, channel_id: str, kind: str) -> None:
+        try:
+            runner.run_due(
+                self.deps,
+                self.deps.clock.now(),
+                kinds=(kind,),
+                team=team_id,
+                channel=channel_id,
+                grace=self.grace,
+                replica_id=self.replica_id,
+            )
+        except Exception:
+            log.exception("weekly %s job for %s in %s failed", kind, channel_id, team_id)
+
+    def catch_up(self) -> None:
+        try:
+            runner.run_due(self.deps, self.deps.clock.now(), grace=self.grace, replica_id=self.replica_id)
+        except Exception:
+            log.exception("weekly rhythm catch-up failed")
+
+    def reconcile(self) -> None:
+        """Add, change and remove cron jobs to match the active subscriptions."""
+        try:
+            channels = runner.active_channels(self.deps)
+        except Exception:
+            log.exception("could not read subscriptions; keeping the current jobs")
+            return
+        wanted: dict[str, tuple[Signature, str, str, str]] = {}
+        for sub in channels:
+            for kind in KINDS:
+                schedule = sub.schedules[kind]
+                if schedule is None:
+                    continue
+                job_id = f"{JOB_PREFIX}{sub.team_id}:{sub.channel_id}:{kind}"
+                signature = (CRON_DAYS[schedule.weekday], schedule.hour, schedule.minute, sub.timezone)
+                wanted[job_id] = (signature, sub.team_id, sub.channel_id, kind)
+        for job_id in [j for j in self.signatures if j not in wanted]:
+            if self.scheduler.get_job(job_id) is not None:
+                self.scheduler.remove_job(job_id)
+            del self.signatures[job_id]
+        for job_id, (signature, team_id, channel_id, kind) in wanted.items():
+            if self.signatures.get(job_id) == signature:
+                continue
+            day, hour, minute, zone = signature
+            self.scheduler.add_job(
+                self.fire,
+                CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=ZoneInfo(zone)),
+                args=[team_id, channel_id, kind],
+                id=job_id,
+                name=f"weekly {kind} in {channel_id}",
+                replace_existing=True,
+                # A late firing (a busy or paused process) still runs; the runner applies the grace.
+                misfire_grace_time=int(self.grace.total_seconds()),
+                coalesce=True,
+                max_instances=1,
+            )
+            self.signatures[job_id] = signature
+
+
+def build(
+    deps: Deps, *, replica_id: str | None = None, grace: timedelta = DEFAULT_GRACE
+) -> tuple[BackgroundScheduler, RhythmJobs]:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    jobs = RhythmJobs(scheduler, deps, replica_id or runner.DEFAULT_REPLICA, grace)
     scheduler.add_job(
         prune_processed_events,
         IntervalTrigger(hours=1),
@@ -33,5 +151,44 @@ def start(deps: Deps) -> Callable[[], None]:
         coalesce=True,
         max_instances=1,
     )
+    start_now = datetime.now(UTC)
+    scheduler.add_job(
+        jobs.reconcile,
+        IntervalTrigger(seconds=int(RECONCILE_EVERY.total_seconds())),
+        id="rhythm_reconcile",
+        next_run_time=start_now,
+        misfire_grace_time=int(RECONCILE_EVERY.total_seconds()),
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        jobs.catch_up,
+        IntervalTrigger(seconds=int(CATCH_UP_EVERY.total_seconds())),
+        id="rhythm_catch_up",
+        next_run_time=start_now,  # at start-up: make up what was missed while nothing ran
+        misfire_grace_time=int(CATCH_UP_EVERY.total_seconds()),
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        run_mentoring,
+        IntervalTrigger(seconds=int(MENTORING_EVERY.total_seconds())),
+        args=[deps],
+        id="mentoring_due",
+        next_run_time=start_now,  # offers that expired while nothing ran move on at start-up
+        misfire_grace_time=int(MENTORING_EVERY.total_seconds()),
+        coalesce=True,
+        max_instances=1,
+    )
+    return scheduler, jobs
+
+
+def start(
+    deps: Deps, *, replica_id: str | None = None, grace: timedelta = DEFAULT_GRACE
+) -> Callable[[], None]:
+    scheduler, _ = build(deps, replica_id=replica_id, grace=grace)
+    # "Running job ..." twice a minute is noise; the jobs log what they do, and failures still show.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     scheduler.start()
+    log.info("scheduler started (weekly rhythm replica %s)", replica_id or runner.DEFAULT_REPLICA)
     return lambda: scheduler.shutdown(wait=False)

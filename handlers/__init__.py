@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import dedupe, lessons
+from handlers import dedupe, lessons, mentoring, rhythm
 
-FEATURES = (dedupe, lessons)
+FEATURES = (dedupe, lessons, rhythm, mentoring)
 
 
 def register_all(app: App) -> None:
