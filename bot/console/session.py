@@ -30,6 +30,8 @@ from bot.console.refs import Key, Refs, clickable_elements
 from bot.console.tracker import Change, diff, snapshot
 from bot.deps import Deps
 from bot.local_workspace import LocalWorkspace
+from bot.rhythm.parsing import parse_time, parse_weekday
+from bot.rhythm.timing import Schedule, next_due
 from bot.slack_driver import Response
 from bot.slack_standin import JSON, Channel, Ephemeral, Message, OpenView
 
@@ -63,6 +65,7 @@ HELP = (
     (":submit  ·  :cancel", "press the modal's submit or close button"),
     (":home", "open the app's Home tab"),
     (":wait 3d | 2h | 30m | 1w", "move the clock forward; scheduled prompts and digests fire as they would"),
+    (":wait until monday 08:00", "move the clock to the next such moment (the workspace's time zone)"),
     (":now", "the time in the workspace"),
     (":who  ·  :channels", "the people and channels of the workspace"),
     (":history [#channel]", "the latest messages in a channel, numbered"),
@@ -641,11 +644,30 @@ class ConsoleSession:
     # ================================================================================================
     # time
 
-    def _wait(self, args: str) -> None:
+    def _until(self, args: str) -> timedelta:
+        """`:wait until monday 08:00`: the time to the next such moment in the workspace's zone."""
+        words = args.split()
         try:
-            delta = parse_duration(args)
+            if len(words) != 2:
+                raise ValueError(args)
+            weekday, clock_time = parse_weekday(words[0]), parse_time(words[1])
         except ValueError:
-            raise ConsoleError("How long? e.g. :wait 3d, :wait 2h, :wait 30m or :wait 1w") from None
+            raise ConsoleError("Until when? e.g. :wait until monday 08:00 (or mandag 08:00)") from None
+        hour, minute = (int(part) for part in clock_time.split(":"))
+        now = self.clock.now()
+        zone = ZoneInfo(self.ws.deps.settings.timezone)
+        return next_due(now, Schedule(weekday, hour, minute), zone).due_at - now
+
+    def _wait(self, args: str) -> None:
+        if args.strip().lower().startswith("until "):
+            delta = self._until(args.strip()[len("until ") :])
+        else:
+            try:
+                delta = parse_duration(args)
+            except ValueError:
+                raise ConsoleError(
+                    "How long? e.g. :wait 3d, :wait 2h, :wait 30m, :wait 1w or :wait until monday 08:00"
+                ) from None
         if delta > WAIT_MAX:
             raise ConsoleError(f"Wait at most {human(WAIT_MAX)} at a time.")
         self._settle()

@@ -561,6 +561,13 @@ def test_the_demo_script_runs_through_app_main(tmp_path: Path, capsys: pytest.Ca
     search = output.split("/lesson search deploy")[-1]
     assert "Top 2 lessons matching deploy" in search and "#1 · 👍 1 · ✅ 1" in search  # the hit
     assert "Shared anonymously" in output
+    rhythm = output.split("/erfaring subscribe")[-1]
+    assert "This week's question" in rhythm  # Monday's prompt
+    assert "in the thread of msg 11 · @ola: Writing the test first" in rhythm and "✅" in rhythm
+    digest = rhythm.split("Weekly digest")[-1]
+    assert "Shared here this week · 1 lesson" in digest and "Writing the test first" in digest
+    match = output.split("/mentor request testing")[-1]
+    assert "Your mentorship starts here" in match and "@ingrid has accepted your request" in match
 
 
 def test_the_demo_script_uses_only_what_the_manifest_offers() -> None:
@@ -612,3 +619,17 @@ def _no_leftover_console_files() -> Iterator[None]:
     before = Path("erfaring-console.db").exists()
     yield
     assert Path("erfaring-console.db").exists() == before
+
+
+def test_wait_until_a_weekday_and_time_in_the_workspace_zone(console: Console_) -> None:
+    run = console.run([":wait until friday 14:00", ":wait until mandag 08:00"])
+    assert run.code == 0
+    # The console starts on Monday 2 March 2026, 09:00 in Oslo.
+    assert "it is Friday 6 March 2026, 14:00 (Europe/Oslo)" in run.after(":wait until friday 14:00")
+    assert "it is Monday 9 March 2026, 08:00 (Europe/Oslo)" in run.after(":wait until mandag 08:00")
+
+
+def test_wait_until_nonsense_is_refused_in_words(console: Console_) -> None:
+    run = console.run([":wait until someday"])
+    assert run.code != 0
+    assert "Until when? e.g. :wait until monday 08:00" in run.output
