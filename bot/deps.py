@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.i18n import Translator, translator
+from bot.rhythm.subscriptions import channel_language
 from bot.settings import Settings
 from bot.workspaces import language_for
 from storage.db import Database
@@ -20,8 +21,11 @@ class Deps:
     clock: Clock
     client: WebClient
 
-    def translator_for(self, team_id: str | None) -> Translator:
+    def translator_for(self, team_id: str | None, channel_id: str | None = None) -> Translator:
+        """The channel's language when it has one of its own, else the workspace's, else the default."""
         if not team_id:
             return translator(self.settings.language)
         with self.db.read_session() as session:
+            if channel_id:
+                return translator(channel_language(session, team_id, channel_id, self.settings.language))
             return translator(language_for(session, team_id, self.settings.language))

@@ -22,8 +22,9 @@ class PostResult:
     error: str | None = None
 
 
-def render_lesson(deps: Deps, team_id: str, lesson_id: int) -> Rendered | None:
-    tr = deps.translator_for(team_id)
+def render_lesson(deps: Deps, team_id: str, lesson_id: int, channel_id: str | None = None) -> Rendered | None:
+    """The lesson's channel message, in that channel's language."""
+    tr = deps.translator_for(team_id, channel_id)
     with deps.db.read_session() as session:
         lesson = lessons.get_lesson(session, team_id, lesson_id)
         if lesson is None:
@@ -32,7 +33,7 @@ def render_lesson(deps: Deps, team_id: str, lesson_id: int) -> Rendered | None:
 
 
 def post_lesson(deps: Deps, team_id: str, lesson_id: int, channel_id: str) -> PostResult:
-    rendered = render_lesson(deps, team_id, lesson_id)
+    rendered = render_lesson(deps, team_id, lesson_id, channel_id)
     if rendered is None:
         return PostResult(False, error="lesson_not_found")
     try:
@@ -60,7 +61,7 @@ def refresh_lesson_message(deps: Deps, team_id: str, lesson_id: int) -> bool:
     channel_id, ts = where
     if not channel_id or not ts:
         return False
-    rendered = render_lesson(deps, team_id, lesson_id)
+    rendered = render_lesson(deps, team_id, lesson_id, channel_id)
     if rendered is None:
         return False
     try:

@@ -66,7 +66,7 @@ def _share_quick(
 ) -> None:
     deps = deps_of(context)
     team_id, user_id, channel_id = command["team_id"], command["user_id"], command["channel_id"]
-    tr = deps.translator_for(team_id)
+    tr = deps.translator_for(team_id, channel_id)
     draft = lessons.LessonDraft(text=cmd.text, anonymous=cmd.anonymous)
     problems = lessons.validate(draft)
     if problems:
@@ -186,7 +186,7 @@ def register(app: App) -> None:
         ack: Ack, respond: Respond, client: WebClient, context: BoltContext, command: dict[str, Any]
     ) -> None:
         deps = deps_of(context)
-        tr = deps.translator_for(command["team_id"])
+        tr = deps.translator_for(command["team_id"], command["channel_id"])
         cmd = parse(command.get("text") or "")
         if cmd.verb is Verb.SHARE:
             _share_quick(ack, respond, client, context, command, cmd)

@@ -36,6 +36,7 @@ from bot.rhythm.parsing import (
 from bot.slack_api import error_code, is_admin
 from bot.views import rhythm as views
 from bot.views.lessons import Rendered
+from bot.workspaces import set_language
 from handlers.context import deps_of
 from storage.rhythm_models import Subscription
 
@@ -145,6 +146,8 @@ def _change_for(cmd: RhythmCommand) -> Change:
         )
     if cmd.verb is Verb.LANGUAGE:
         language = parse_language(first)
+        if len(cmd.words) > 1 and cmd.words[1].casefold() in WORKSPACE_WORDS:
+            return lambda w, client: _set_workspace_language(w, language)
         return _setting(
             lambda s, w: subscriptions.set_language(s, w.team_id, w.channel_id, language, w.deps.clock.now()),
             lambda tr, w, st: views.language_changed(tr, w.channel_id, language),
@@ -171,6 +174,9 @@ def _change_for(cmd: RhythmCommand) -> Change:
     prompt_id = request.prompt_id
     return lambda w, client: _remove_prompt(w, prompt_id)
 
+
+# `/erfaring language nb workspace`: the workspace's language rather than this channel's.
+WORKSPACE_WORDS = {"workspace", "arbeidsområde", "arbeidsomrade", "all", "alle"}
 
 Setter = Callable[[Session, _Where], Subscription]
 Confirm = Callable[[Translator, _Where, subscriptions.ChannelSettings], str]
@@ -267,6 +273,12 @@ def _add_prompt(where: _Where, text: str, language: str | None) -> str:
     except prompts.TooManyPrompts:
         return views.too_many_prompts(tr)
     return views.prompt_added(tr, prompt)
+
+
+def _set_workspace_language(where: _Where, language: str) -> str:
+    with where.deps.db.session() as session:
+        set_language(session, where.team_id, language, where.deps.clock.now())
+    return views.workspace_language_changed(where.tr(), language)
 
 
 def _remove_prompt(where: _Where, prompt_id: int) -> str:

@@ -169,6 +169,7 @@ def help_text(tr: Translator, unknown: str | None = None) -> Rendered:
         ),
         _usage("/erfaring timezone <IANA name>", tr._("the clock for this channel, e.g. Europe/Oslo")),
         _usage("/erfaring language en|nb", tr._("English or Norwegian Bokmål in this channel")),
+        _usage("/erfaring language en|nb workspace", tr._("the language of the whole workspace")),
         _usage(
             "/erfaring holidays <country code>|off",
             tr._("no posts on that country's public holidays (default NO)"),
@@ -302,6 +303,12 @@ def language_changed(tr: Translator, channel_id: str, language: str) -> str:
     return tr._("Questions and digests in {channel} are now in {language}.").format(
         channel=_channel(channel_id), language=language_name(tr, language)
     )
+
+
+def workspace_language_changed(tr: Translator, language: str) -> str:
+    return tr._(
+        "Erfaring now speaks {language} in this workspace. Channels with a language of their own keep it."
+    ).format(language=language_name(tr, language))
 
 
 def holidays_changed(tr: Translator, country: str | None) -> str:
