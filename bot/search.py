@@ -45,7 +45,9 @@ def _tags(tags_text: str) -> list[str]:
 
 
 def search(session: Session, team_id: str, raw_query: str, limit: int = 10) -> list[SearchHit]:
-    """The team's lessons matching every word of `raw_query` (as prefixes), best first."""
+    """The team's lessons matching every word of `raw_query` (as prefixes), best first: the best
+    among the newest 2,000 matching lessons (storage.search.CANDIDATE_LIMIT), which is all of them
+    unless a word is very common."""
     terms = query_terms(raw_query)
     if not terms:
         return []

@@ -88,6 +88,7 @@ class Lesson(Base):
         Index("ix_lessons_team_created", "team_id", "created_at"),
         Index("ix_lessons_team_author", "team_id", "author_hash"),
         Index("ix_lessons_message", "team_id", "channel_id", "message_ts"),
+        Index("ix_lessons_team_id", "team_id", "id"),  # search: migration 0007
     )
 
 

@@ -7,11 +7,13 @@ rely on its callers for that. Every value goes in as a bound parameter.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import Row, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Lesson
@@ -24,38 +26,83 @@ MAX_LIMIT = 100
 # survives, so the expressions below can only ever be "word"* AND ... / 'word':* & ...
 _WORD = re.compile(r"[^\W_]+")
 
+# Ranking is bounded by recency: a search ranks only the team's newest CANDIDATE_LIMIT matches (by id,
+# which follows creation) and returns the best of those. Without the bound, a word found in a third of
+# a 100k-lesson team costs bm25/ts_rank plus a row lookup for each of ~38k matches, and p95 misses
+# 20 ms (docs/benchmarks-search.md). With fewer matches than the bound nothing changes: all are ranked.
+CANDIDATE_LIMIT = 2000
+
 # bm25 weights in FTS5 column order (text, what_worked, to_improve, tags_text): a tag occurrence
 # counts as 3 body occurrences (FTS5 sums the weighted counts, then saturates), so a tag match
 # outranks a body match unless the body repeats the word 3+ times. bm25 is lower-is-better; it is
 # negated so every score here is higher-is-better.
 # CROSS JOIN pins the FTS table as the outer loop, so SQLite never walks the team's lessons probing
-# the index once per row. Cost grows with the number of matches in the whole index: bm25 and the
-# primary-key join run for each (about 30 ms for a word in 38% of 100k lessons; bench/search_bench.py).
-# Filtering with `+rowid IN (SELECT id FROM lessons WHERE team_id = ...)` instead was faster for a big
-# team among many, but building that set costs ~10 ms on a single-team database, the usual install.
-_SQLITE_SEARCH = text(
-    """
+# the index once per row. The bound costs one walk down the match list from the newest rowid (FTS5
+# reads a doclist in rowid order cheaply), checking each match's team in the covering (team_id, id)
+# index rather than the wide lessons row, until the team's N-th newest match; ranking then gets
+# `rowid >= cutoff`, which FTS5 applies as a rowid range. Other teams' matches in that range are
+# dropped by the team join, so interleaved teams neither count towards N nor leak in.
+_SQLITE_RANK = """
     SELECT l.id AS id, -bm25(lessons_fts, 1.0, 1.0, 1.0, 3.0) AS score
     FROM lessons_fts CROSS JOIN lessons AS l ON l.id = lessons_fts.rowid
-    WHERE lessons_fts MATCH :match AND l.team_id = :team_id
+    WHERE lessons_fts MATCH :match AND l.team_id = :team_id {newest}
     ORDER BY score DESC, l.created_at DESC, l.id DESC
     LIMIT :limit
-    """
-)
+"""
+_SQLITE_NEWEST = """
+    AND lessons_fts.rowid >= coalesce((
+        SELECT f.rowid FROM lessons_fts AS f
+        CROSS JOIN lessons AS t INDEXED BY ix_lessons_team_id ON t.id = f.rowid
+        WHERE f.lessons_fts MATCH :match AND t.team_id = :team_id
+        ORDER BY f.rowid DESC LIMIT 1 OFFSET :skip
+    ), 0)
+"""
+_SQLITE_SEARCH = text(_SQLITE_RANK.format(newest=_SQLITE_NEWEST))
+_SQLITE_SEARCH_ALL = text(_SQLITE_RANK.format(newest=""))
 
 # ts_rank rather than ts_rank_cd: with the default weights (A = 1.0 for tags, B = 0.4 for the body)
 # ts_rank damps repeated occurrences, so a body that repeats a word still ranks below a tag match;
-# ts_rank_cd adds occurrences up linearly. The GIN index finds the matches of all teams; each is
-# then fetched from the heap to check team_id and compute the rank.
-_POSTGRESQL_SEARCH = text(
+# ts_rank_cd adds occurrences up linearly.
+# GIN cannot hand out the newest matches first, and every match it yields is fetched from the heap
+# (team, id, rank). So the newest N are looked for in an id window: the GIN bitmap ANDed with an id
+# range (pk or (team_id, id)), so that only matches inside the window are fetched. Each GIN scan
+# costs as much as the word's whole posting list (~10 ms for a prefix in 38% of 100k lessons), so
+# the first window is sized to hold N matches at once, from the share of matches among the team's
+# newest lessons (one short walk down the (team_id, id) index). If it falls short, the next window
+# is sized from what the windows found; when a window would cover most of what is left, or nothing
+# matched recently, one statement ranks the newest N of all matches instead. Each window returns its
+# best `limit` among its newest `candidates` and how many matches that is, so merging the windows'
+# best gives exactly the best among the newest N.
+_POSTGRESQL_RECENT = text(
     """
-    SELECT l.id AS id, ts_rank(l.search_vector, q.query) AS score
-    FROM lessons AS l, to_tsquery('simple', :tsquery) AS q(query)
-    WHERE l.team_id = :team_id AND l.search_vector @@ q.query
-    ORDER BY score DESC, l.created_at DESC, l.id DESC
-    LIMIT :limit
+    SELECT count(*) AS walked, min(r.id) AS oldest, max(r.id) AS newest,
+           count(*) FILTER (WHERE r.search_vector @@ q.query) AS matches
+    FROM (
+        SELECT id, search_vector FROM lessons WHERE team_id = :team_id ORDER BY id DESC LIMIT :sample
+    ) AS r, to_tsquery('simple', :tsquery) AS q(query)
     """
 )
+_POSTGRESQL_RANK = """
+    SELECT c.id AS id, c.score AS score, c.created_at AS created_at, count(*) OVER () AS matches
+    FROM (
+        SELECT l.id, l.created_at, ts_rank(l.search_vector, q.query) AS score
+        FROM lessons AS l, to_tsquery('simple', :tsquery) AS q(query)
+        WHERE l.team_id = :team_id AND l.search_vector @@ q.query {window}
+        {newest}
+    ) AS c
+    ORDER BY c.score DESC, c.created_at DESC, c.id DESC
+    LIMIT :limit
+"""
+_NEWEST_FIRST = "ORDER BY l.id DESC LIMIT :candidates"
+_POSTGRESQL_WINDOW = text(
+    _POSTGRESQL_RANK.format(window="AND l.id > :low AND l.id <= :high", newest=_NEWEST_FIRST)
+)
+_POSTGRESQL_NEWEST = text(_POSTGRESQL_RANK.format(window="", newest=_NEWEST_FIRST))
+_POSTGRESQL_ALL = text(_POSTGRESQL_RANK.format(window="", newest=""))
+SAMPLE_PER_CANDIDATE = 0.25  # newest lessons walked to guess the density: 500 for N = 2000, ~1 ms
+WINDOW_MARGIN = 1.3  # windows cover 30% more ids than the density asks for
+MOST_OF_THE_REST = 0.75  # a window over more than this share of the ids left: rank all matches
+MAX_WINDOWS = 3
 
 
 def _fold(word: str) -> str:
@@ -93,18 +140,64 @@ def _clamp(limit: int) -> int:
 
 
 def search_lesson_ids(
-    session: Session, team_id: str, terms: list[str], limit: int = 10
+    session: Session,
+    team_id: str,
+    terms: list[str],
+    limit: int = 10,
+    candidate_limit: int | None = CANDIDATE_LIMIT,
 ) -> list[tuple[int, float]]:
-    """(lesson id, score) of the team's lessons containing every term as a word prefix, best first,
-    newest first among equal scores. No usable term gives []."""
+    """(lesson id, score) of the team's lessons containing every term as a word prefix: the best
+    among the newest `candidate_limit` such lessons (all of them if None), best first, newest first
+    among equal scores. No usable term gives []."""
     if not safe_terms(terms):
         return []
+    if candidate_limit is not None and candidate_limit < 1:
+        raise ValueError("candidate_limit must be at least 1")
+    limit = _clamp(limit)
     if session.get_bind().dialect.name == "postgresql":
-        statement, params = _POSTGRESQL_SEARCH, {"tsquery": tsquery(terms)}
+        return _postgresql_search(session, team_id, tsquery(terms), limit, candidate_limit)
+    params = {"match": fts5_match(terms), "team_id": team_id, "limit": limit}
+    if candidate_limit is None:
+        rows = session.execute(_SQLITE_SEARCH_ALL, params)
     else:
-        statement, params = _SQLITE_SEARCH, {"match": fts5_match(terms)}
-    rows = session.execute(statement, {**params, "team_id": team_id, "limit": _clamp(limit)})
+        rows = session.execute(_SQLITE_SEARCH, {**params, "skip": candidate_limit - 1})
     return [(int(row.id), float(row.score)) for row in rows]
+
+
+def _postgresql_search(
+    session: Session, team_id: str, query: str, limit: int, candidate_limit: int | None
+) -> list[tuple[int, float]]:
+    params: dict[str, object] = {"tsquery": query, "team_id": team_id, "limit": limit}
+    if candidate_limit is None:
+        return _best(list(session.execute(_POSTGRESQL_ALL, params)), limit)
+    sample = math.ceil(candidate_limit * SAMPLE_PER_CANDIDATE)
+    recent = session.execute(_POSTGRESQL_RECENT, {**params, "sample": sample}).one()
+    if not recent.walked:
+        return []
+    ranked: list[Row[Any]] = []
+    found, newest = 0, int(recent.newest)
+    high, density = newest, recent.matches / (newest - recent.oldest + 1)  # team matches per id
+    # A team with fewer lessons than the sample falls through: it has few matches, rank them all.
+    for _ in range(MAX_WINDOWS if recent.walked == sample else 0):
+        if density == 0:
+            break
+        low = high - math.ceil((candidate_limit - found) / density * WINDOW_MARGIN)
+        if low <= high * (1 - MOST_OF_THE_REST):
+            break
+        window = {"low": low, "high": high, "candidates": candidate_limit - found}
+        rows = list(session.execute(_POSTGRESQL_WINDOW, {**params, **window}))
+        ranked += rows
+        found += int(rows[0].matches) if rows else 0
+        if found >= candidate_limit:
+            return _best(ranked, limit)
+        high, density = low, found / (newest - low)
+    rows = list(session.execute(_POSTGRESQL_NEWEST, {**params, "candidates": candidate_limit}))
+    return _best(rows, limit)
+
+
+def _best(rows: list[Row[Any]], limit: int) -> list[tuple[int, float]]:
+    rows.sort(key=lambda row: (row.score, row.created_at, row.id), reverse=True)
+    return [(int(row.id), float(row.score)) for row in rows[:limit]]
 
 
 def like_search_lesson_ids(session: Session, team_id: str, terms: list[str], limit: int = 10) -> list[int]:

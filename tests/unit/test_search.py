@@ -317,3 +317,90 @@ def test_like_baseline_finds_substrings(db: Database) -> None:
         assert like_search_lesson_ids(session, T1, ["deploy"]) == [new, old]
         assert like_search_lesson_ids(session, T1, ["deploy", "broke"]) == [old]
         assert like_search_lesson_ids(session, T1, []) == []
+
+
+# --- the recency bound: only the newest `candidate_limit` matches are ranked ----------------------
+
+
+def ranked(
+    db: Database, terms: list[str], team_id: str = T1, *, limit: int = 10, cap: int | None
+) -> list[int]:
+    with db.session() as session:
+        return [i for i, _ in search_lesson_ids(session, team_id, terms, limit, candidate_limit=cap)]
+
+
+def test_bound_ranks_only_the_newest_matches(db: Database) -> None:
+    tagged = [add(db, "Postmortem notes", tags=["postmortem"]) for _ in range(3)]  # best scores, oldest
+    newer = [add(db, "We wrote a postmortem") for _ in range(5)]
+    add(db, "Nothing to do with it")
+
+    # Uncapped, the tagged lessons rank first although they are the oldest.
+    assert ranked(db, ["postmortem"], cap=None) == list(reversed(tagged)) + list(reversed(newer))
+    # Five candidates: the five newest matches, so none of the tagged ones, newest first among equals.
+    assert ranked(db, ["postmortem"], cap=5) == list(reversed(newer))
+    # One more candidate reaches the newest tagged lesson, which then outranks the rest.
+    assert ranked(db, ["postmortem"], cap=6) == [tagged[-1], *reversed(newer)]
+    assert ranked(db, ["postmortem"], cap=1) == [newer[-1]]
+    assert ranked(db, ["postmortem"], cap=5, limit=2) == list(reversed(newer))[:2]
+
+
+def test_bound_counts_only_the_teams_own_matches(db: Database) -> None:
+    # Interleaved: every other lesson is another team's, with a better (tag) score.
+    mine, theirs = [], []
+    for _ in range(30):
+        mine.append(add(db, "Retro lesson", team_id=T1))
+        theirs.append(add(db, "Retro lesson", team_id=T2, tags=["retro"]))
+
+    assert ranked(db, ["retro"], T1, cap=4) == list(reversed(mine))[:4]
+    assert ranked(db, ["retro"], T2, cap=4) == list(reversed(theirs))[:4]
+    assert ranked(db, ["retro"], T1, cap=25, limit=100) == list(reversed(mine))[:25]
+    assert ranked(db, ["retro"], "T3", cap=4) == []
+
+
+def test_bound_changes_nothing_when_matches_fit(db: Database) -> None:
+    for n in range(12):
+        add(db, "deploy " * (n % 4 + 1) + "friday", tags=["deploy"] if n % 5 == 0 else [])
+    add(db, "Deploy on friday", team_id=T2, tags=["deploy"])
+
+    for terms in (["deploy"], ["friday"], ["deploy", "friday"], ["dep"]):
+        everything = ranked(db, terms, cap=None, limit=100)
+        assert len(everything) == 12
+        for cap in (12, 13, 2000):
+            assert ranked(db, terms, cap=cap, limit=100) == everything
+            assert ranked(db, terms, cap=cap) == everything[:10]
+
+
+def _mixed_lessons(db: Database) -> None:
+    """80 lessons, two teams interleaved (T1 twice as often), words of different densities, and
+    repeats and tags so that scores differ and tie."""
+    for n in range(80):
+        words = ["alpha"] * (n % 4 + 1)
+        words += ["beta"] if n % 3 == 0 else []
+        words += ["gamma"] if n % 11 == 0 else []
+        words += ["delta"] if n % 8 == 0 else []
+        words += ["epsilon"] if n >= 72 or n % 13 == 0 else []  # dense lately, sparse before
+        add(db, " ".join(words), team_id=T2 if n % 3 == 2 else T1, tags=["alpha"] if n % 7 == 0 else [])
+
+
+@pytest.mark.parametrize(
+    "terms", [["alpha"], ["beta"], ["gamma"], ["delta"], ["epsilon"], ["alpha", "delta"], ["al"]]
+)
+def test_bound_is_the_best_among_the_newest_matches(db: Database, terms: list[str]) -> None:
+    _mixed_lessons(db)
+    with db.session() as session:
+        everything = search_lesson_ids(session, T1, terms, limit=100, candidate_limit=None)
+    assert everything
+    for cap in (1, 2, 3, 4, 5, 6, 8, 13, 30, 100):
+        newest = set(sorted(i for i, _ in everything)[-cap:])
+        expected = [(i, score) for i, score in everything if i in newest]
+        for limit in (3, 10):
+            with db.session() as session:
+                got = search_lesson_ids(session, T1, terms, limit=limit, candidate_limit=cap)
+            assert [i for i, _ in got] == [i for i, _ in expected[:limit]], (cap, limit)
+            assert [s for _, s in got] == pytest.approx([s for _, s in expected[:limit]])
+
+
+def test_bound_must_be_positive(db: Database) -> None:
+    add(db, "Something to find")
+    with db.session() as session, pytest.raises(ValueError):
+        search_lesson_ids(session, T1, ["something"], candidate_limit=0)
