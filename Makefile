@@ -39,8 +39,12 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 # Refresh the Bokmål catalog from the source strings (then translate the new entries).
+# `update` keeps existing translations; `init` only ever runs when there is no catalog yet.
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header --sort-output -k _ -k ngettext:1,2 \
 		-o bot/locale/messages.pot bot handlers app.py scheduler.py
-	$(BIN)/pybabel update --no-fuzzy-matching --omit-header --no-location -l nb -d bot/locale -i bot/locale/messages.pot \
-		|| $(BIN)/pybabel init -l nb -d bot/locale -i bot/locale/messages.pot
+	if [ -f bot/locale/nb/LC_MESSAGES/messages.po ]; then \
+		$(BIN)/pybabel update --no-fuzzy-matching -l nb -d bot/locale -i bot/locale/messages.pot; \
+	else \
+		$(BIN)/pybabel init -l nb -d bot/locale -i bot/locale/messages.pot; \
+	fi
