@@ -19,31 +19,27 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import os
 import platform
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, make_url, text
+from sqlalchemy import insert, text
 
+from bench.common import after_postgresql_load, bench_database, percentiles, server_version, write_result
 from bot.i18n import translator
 from bot.lessons import author_hash
 from bot.rhythm.digest import build_digest
 from bot.rhythm.timing import Schedule, due_between
 from bot.views.digest import digest_message
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Lesson, Vote
 
 TARGET_P95_MS = 100.0
@@ -133,11 +129,7 @@ def fill(database: Database, count: int, seed: int) -> int:
                 conn.execute(insert(Vote), votes)
             total_votes += len(votes)
     if database.is_postgresql:
-        with database.engine.begin() as conn:  # explicit ids leave the sequence behind
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('lessons', 'id'), :n)"), {"n": count})
-        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE lessons"))
-            conn.execute(text("VACUUM ANALYZE votes"))
+        after_postgresql_load(database, count)
     else:
         with database.engine.begin() as conn:
             conn.execute(text("ANALYZE"))
@@ -167,60 +159,6 @@ def build_once(database: Database, end: datetime) -> tuple[int, int]:
     return data.lesson_count, len(rendered.blocks)
 
 
-def _percentiles(samples_ms: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(samples_ms, n=100, method="inclusive")
-    return {
-        "p50": round(cuts[49], 3),
-        "p95": round(cuts[94], 3),
-        "p99": round(cuts[98], 3),
-        "mean": round(statistics.fmean(samples_ms), 3),
-        "max": round(max(samples_ms), 3),
-    }
-
-
-@contextmanager
-def bench_database(url: str | None, keep: bool) -> Iterator[Database]:
-    if not url or url.startswith("sqlite"):
-        directory = None
-        if not url:
-            directory = tempfile.mkdtemp(prefix="erfaring-digest-bench-")
-            url = f"sqlite:///{directory}/digest.db"
-        database = Database(url)
-        upgrade(database.engine)
-        try:
-            yield database
-        finally:
-            database.dispose()
-            if directory and not keep:
-                shutil.rmtree(directory, ignore_errors=True)
-        return
-    admin = Database(url)
-    with admin.engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    database = Database(
-        make_url(url)
-        .update_query_dict({"options": f"-csearch_path={SCHEMA}"})
-        .render_as_string(hide_password=False)
-    )
-    try:
-        upgrade(database.engine)
-        yield database
-    finally:
-        database.dispose()
-        if not keep:
-            with admin.engine.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        admin.dispose()
-
-
-def _server_version(database: Database) -> str:
-    with database.engine.connect() as conn:
-        if database.is_postgresql:
-            return str(conn.execute(text("SHOW server_version")).scalar_one())
-        return "SQLite " + str(conn.execute(text("SELECT sqlite_version()")).scalar_one())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -234,7 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     times = digest_times(args.digests, args.seed)
-    with bench_database(args.database_url, args.keep) as database:
+    with bench_database(
+        args.database_url,
+        args.keep,
+        schema=SCHEMA,
+        temp_prefix="erfaring-digest-bench-",
+        sqlite_name="digest.db",
+    ) as database:
         backend = "postgresql" if database.is_postgresql else "sqlite"
         print(f"Filling {args.lessons:,} lessons on {backend} …", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -254,9 +198,9 @@ def main(argv: list[str] | None = None) -> int:
             samples.append((time.perf_counter() - began) * 1000)
             week_sizes.append(size)
             blocks.append(block_count)
-        version = _server_version(database)
+        version = server_version(database)
 
-    stats = _percentiles(samples)
+    stats = percentiles(samples)
     met = stats["p95"] <= TARGET_P95_MS
     print(f"\n## Digest benchmark — {backend} ({version}), {args.lessons:,} lessons, {votes:,} votes\n")
     print(
@@ -295,18 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    existing: dict[str, Any] = {}
-    if args.output.exists():
-        try:
-            existing = json.loads(args.output.read_text(encoding="utf-8"))
-        except ValueError:
-            existing = {}
-    existing[backend] = report
-    temporary = args.output.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(existing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(args.output)
-    print(f"Wrote {args.output}", file=sys.stderr)
+    write_result(args.output, backend, report)
     return 0 if met else 1
 
 

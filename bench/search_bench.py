@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import os
 import platform
 import random
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,9 +26,9 @@ from typing import Any
 from sqlalchemy import insert, make_url, text
 from sqlalchemy.engine import URL
 
+from bench.common import after_postgresql_load, bench_database, percentiles, server_version, write_result
 from bot.search import query_terms, search
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Lesson, LessonTag, Vote
 from storage.search import CANDIDATE_LIMIT, like_search_lesson_ids, search_lesson_ids
 
@@ -222,12 +217,7 @@ def fill(database: Database, count: int, seed: int, teams: int) -> None:
             if votes:
                 conn.execute(insert(Vote), votes)
     if database.is_postgresql:
-        with database.engine.begin() as conn:  # explicit ids leave the sequences behind
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('lessons', 'id'), :n)"), {"n": count})
-        # What autovacuum would do after a load this size: statistics, and the GIN pending list merged.
-        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE lessons"))
-            conn.execute(text("VACUUM ANALYZE votes"))
+        after_postgresql_load(database, count)
 
 
 # --- queries ---------------------------------------------------------------------------------------
@@ -256,17 +246,6 @@ def make_queries(count: int, seed: int) -> list[tuple[str, str]]:
     ]
 
 
-def _percentiles(samples_ms: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(samples_ms, n=100, method="inclusive")
-    return {
-        "p50": round(cuts[49], 3),
-        "p95": round(cuts[94], 3),
-        "p99": round(cuts[98], 3),
-        "mean": round(statistics.fmean(samples_ms), 3),
-        "max": round(max(samples_ms), 3),
-    }
-
-
 Runner = Callable[[Any, str], object]
 
 
@@ -287,55 +266,6 @@ def measure(
                 run(session, query)
             samples[name].append((time.perf_counter() - started) * 1000)
     return samples
-
-
-# --- database setup --------------------------------------------------------------------------------
-
-
-@contextmanager
-def bench_database(url: str | None, keep: bool) -> Iterator[Database]:
-    if not url or url.startswith("sqlite"):
-        directory = None
-        if not url:
-            directory = tempfile.mkdtemp(prefix="erfaring-bench-")
-            url = f"sqlite:///{directory}/search.db"
-        database = Database(url)
-        upgrade(database.engine)
-        try:
-            yield database
-        finally:
-            database.dispose()
-            if directory and keep:
-                print(f"Kept {url}", file=sys.stderr)
-            elif directory:
-                shutil.rmtree(directory, ignore_errors=True)
-        return
-    # Our own schema: create it from the caller's connection, then connect with it first on search_path.
-    admin = Database(url)
-    with admin.engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    database = Database(
-        make_url(url)
-        .update_query_dict({"options": f"-csearch_path={SCHEMA}"})
-        .render_as_string(hide_password=False)
-    )
-    try:
-        upgrade(database.engine)
-        yield database
-    finally:
-        database.dispose()
-        if not keep:
-            with admin.engine.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        admin.dispose()
-
-
-def _server_version(database: Database) -> str:
-    with database.engine.connect() as conn:
-        if database.is_postgresql:
-            return str(conn.execute(text("SHOW server_version")).scalar_one())
-        return "SQLite " + str(conn.execute(text("SELECT sqlite_version()")).scalar_one())
 
 
 def _safe_url(url: URL | str) -> str:
@@ -359,7 +289,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     queries = make_queries(args.queries, args.seed)
-    with bench_database(args.database_url, args.keep) as database:
+    with bench_database(
+        args.database_url,
+        args.keep,
+        schema=SCHEMA,
+        temp_prefix="erfaring-bench-",
+        sqlite_name="search.db",
+        say_kept=True,
+    ) as database:
         backend = "postgresql" if database.is_postgresql else "sqlite"
         print(f"Filling {args.lessons:,} lessons on {backend} …", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -384,13 +321,13 @@ def main(argv: list[str] | None = None) -> int:
             team_size = session.execute(
                 text("SELECT count(*) FROM lessons WHERE team_id = :t"), {"t": QUERY_TEAM}
             ).scalar_one()
-        version = _server_version(database)
+        version = server_version(database)
         url = _safe_url(database.url)
 
-    overall = {name: _percentiles(values) for name, values in samples.items()}
+    overall = {name: percentiles(values) for name, values in samples.items()}
     per_category = {
         category: {
-            name: _percentiles([v for (c, _), v in zip(queries, values, strict=True) if c == category])
+            name: percentiles([v for (c, _), v in zip(queries, values, strict=True) if c == category])
             for name, values in samples.items()
         }
         for category in CATEGORIES
@@ -437,20 +374,11 @@ def main(argv: list[str] | None = None) -> int:
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     # One entry per backend (and non-default setup), so one run does not overwrite another's figures.
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    existing: dict[str, Any] = {}
-    if args.output.exists():
-        try:
-            existing = json.loads(args.output.read_text(encoding="utf-8"))
-        except ValueError:
-            existing = {}
     teams = max(1, args.teams)
     default_setup = args.lessons == 100_000 and teams == DEFAULT_TEAMS and len(queries) == 200
-    existing[backend if default_setup else f"{backend}, {args.lessons} lessons, {teams} teams"] = report
-    temporary = args.output.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(existing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(args.output)
-    print(f"Wrote {args.output}", file=sys.stderr)
+    write_result(
+        args.output, backend if default_setup else f"{backend}, {args.lessons} lessons, {teams} teams", report
+    )
     return 0
 
 
