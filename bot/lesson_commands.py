@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.command_words import aliases, ascii_number
+
 
 class Verb(StrEnum):
     SHARE = "share"
@@ -17,16 +19,14 @@ class Verb(StrEnum):
     UNKNOWN = "unknown"
 
 
-SUBCOMMANDS = {
-    "search": Verb.SEARCH,
-    "søk": Verb.SEARCH,
-    "mine": Verb.MINE,
-    "mine-lessons": Verb.MINE,
-    "delete": Verb.DELETE,
-    "slett": Verb.DELETE,
-    "help": Verb.HELP,
-    "hjelp": Verb.HELP,
-}
+SUBCOMMANDS = aliases(
+    {
+        Verb.SEARCH: ("search", "søk"),
+        Verb.MINE: ("mine", "mine-lessons"),
+        Verb.DELETE: ("delete", "slett"),
+        Verb.HELP: ("help", "hjelp"),
+    }
+)
 ANON_WORDS = {"anon", "anonymous", "anonym", "anonymt"}
 # A lone word that looks like a command, e.g. "/lesson serch": almost surely a typo, not a lesson.
 _LONE_WORD = re.compile(r"^[^\W\d_][\w-]{0,23}$")
@@ -51,10 +51,7 @@ def parse(raw: str) -> LessonCommand:
         return LessonCommand(Verb.SHARE if rest else Verb.MODAL, rest, anonymous=True)
     verb = SUBCOMMANDS.get(word)
     if verb is Verb.DELETE:
-        number = rest.lstrip("#")
-        return LessonCommand(
-            Verb.DELETE, rest, lesson_id=int(number) if number.isascii() and number.isdigit() else None
-        )
+        return LessonCommand(Verb.DELETE, rest, lesson_id=ascii_number(rest.lstrip("#")))
     if verb in (Verb.MINE, Verb.HELP) and rest:
         # "/lesson mine are the best tests ..." is a lesson that happens to start with a subcommand.
         return LessonCommand(Verb.SHARE, text)

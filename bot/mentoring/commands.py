@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.command_words import aliases, ascii_number
+
 
 class MentorVerb(StrEnum):
     OFFER = "offer"
@@ -21,30 +23,20 @@ class MentorVerb(StrEnum):
     UNKNOWN = "unknown"
 
 
-SUBCOMMANDS = {
-    "offer": MentorVerb.OFFER,
-    "tilby": MentorVerb.OFFER,
-    "request": MentorVerb.REQUEST,
-    "ask": MentorVerb.REQUEST,
-    "find": MentorVerb.REQUEST,
-    "finn": MentorVerb.REQUEST,
-    "spør": MentorVerb.REQUEST,
-    "cancel": MentorVerb.CANCEL,
-    "avbryt": MentorVerb.CANCEL,
-    "pause": MentorVerb.PAUSE,
-    "resume": MentorVerb.RESUME,
-    "fortsett": MentorVerb.RESUME,
-    "stop": MentorVerb.STOP,
-    "stopp": MentorVerb.STOP,
-    "list": MentorVerb.LIST,
-    "liste": MentorVerb.LIST,
-    "status": MentorVerb.STATUS,
-    "help": MentorVerb.HELP,
-    "hjelp": MentorVerb.HELP,
-    "followup-days": MentorVerb.FOLLOWUP_DAYS,
-    "followup": MentorVerb.FOLLOWUP_DAYS,
-    "oppfølging": MentorVerb.FOLLOWUP_DAYS,
-}
+SUBCOMMANDS = aliases(
+    {
+        MentorVerb.OFFER: ("offer", "tilby"),
+        MentorVerb.REQUEST: ("request", "ask", "find", "finn", "spør"),
+        MentorVerb.CANCEL: ("cancel", "avbryt"),
+        MentorVerb.PAUSE: ("pause",),
+        MentorVerb.RESUME: ("resume", "fortsett"),
+        MentorVerb.STOP: ("stop", "stopp"),
+        MentorVerb.LIST: ("list", "liste"),
+        MentorVerb.STATUS: ("status",),
+        MentorVerb.HELP: ("help", "hjelp"),
+        MentorVerb.FOLLOWUP_DAYS: ("followup-days", "followup", "oppfølging"),
+    }
+)
 _QUOTED = re.compile(r'^["“”«»\']([^"“”«»\']+)["“”«»\']\s*(.*)$', re.DOTALL)
 # "topic: note" when the colon comes early; longer text before a colon is a note, not a topic.
 _COLON = re.compile(r"^([^:\n]{1,40}):\s*(.*)$", re.DOTALL)
@@ -88,6 +80,5 @@ def parse(raw: str) -> MentorCommand:
     if verb in (MentorVerb.CANCEL, MentorVerb.LIST):
         return MentorCommand(verb, rest, topic=rest)
     if verb is MentorVerb.FOLLOWUP_DAYS:
-        number = rest if rest.isascii() and rest.isdigit() else None
-        return MentorCommand(verb, rest, number=int(number) if number else None)
+        return MentorCommand(verb, rest, number=ascii_number(rest))
     return MentorCommand(verb, rest)

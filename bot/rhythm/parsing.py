@@ -15,6 +15,7 @@ from zoneinfo import available_timezones
 
 import holidays
 
+from bot.command_words import aliases, ascii_number
 from bot.settings import LANGUAGES, valid_timezone
 
 PROMPT = "prompt"
@@ -57,7 +58,7 @@ _WEEKDAY_NAMES: tuple[tuple[str, ...], ...] = (
     ("saturday", "sat", "lørdag", "lør", "lordag", "lor", "loerdag"),
     ("sunday", "sun", "søndag", "søn", "sondag", "son", "soendag"),
 )
-WEEKDAYS = {name: index for index, names in enumerate(_WEEKDAY_NAMES) for name in names}
+WEEKDAYS = aliases(dict(enumerate(_WEEKDAY_NAMES)))
 
 
 def parse_weekday(raw: str) -> int:
@@ -100,16 +101,12 @@ def parse_timezone(raw: str) -> str:
     raise InvalidValue(Field.TIMEZONE, name)
 
 
-_LANGUAGE_ALIASES = {
-    "en": "en",
-    "english": "en",
-    "engelsk": "en",
-    "nb": "nb",
-    "bokmål": "nb",
-    "bokmal": "nb",
-    "norsk": "nb",
-    "norwegian": "nb",
-}
+_LANGUAGE_ALIASES = aliases(
+    {
+        "en": ("en", "english", "engelsk"),
+        "nb": ("nb", "bokmål", "bokmal", "norsk", "norwegian"),
+    }
+)
 
 
 def parse_language(raw: str) -> str:
@@ -140,21 +137,18 @@ def parse_holidays(raw: str) -> str | None:
 
 def parse_weeks(raw: str) -> int:
     word = raw.strip()
-    if word.isascii() and word.isdigit() and int(word) <= MAX_PAUSE_WEEKS:
-        return int(word)
+    weeks = ascii_number(word)
+    if weeks is not None and weeks <= MAX_PAUSE_WEEKS:
+        return weeks
     raise InvalidValue(Field.WEEKS, word)
 
 
-_KINDS = {
-    "prompt": PROMPT,
-    "prompts": PROMPT,
-    "question": PROMPT,
-    "spørsmål": PROMPT,
-    "sporsmal": PROMPT,
-    "digest": DIGEST,
-    "summary": DIGEST,
-    "oppsummering": DIGEST,
-}
+_KINDS = aliases(
+    {
+        PROMPT: ("prompt", "prompts", "question", "spørsmål", "sporsmal"),
+        DIGEST: ("digest", "summary", "oppsummering"),
+    }
+)
 
 
 def parse_kind(raw: str) -> str:
@@ -166,8 +160,9 @@ def parse_kind(raw: str) -> str:
 
 def parse_prompt_id(raw: str) -> int:
     word = raw.strip().lstrip("#")
-    if word.isascii() and word.isdigit() and 0 < int(word) < 2**31:
-        return int(word)
+    prompt_id = ascii_number(word)
+    if prompt_id is not None and 0 < prompt_id < 2**31:
+        return prompt_id
     raise InvalidValue(Field.PROMPT_ID, raw.strip())
 
 
@@ -189,37 +184,21 @@ class Verb(StrEnum):
     UNKNOWN = "unknown"
 
 
-SUBCOMMANDS = {
-    "status": Verb.STATUS,
-    "settings": Verb.STATUS,
-    "innstillinger": Verb.STATUS,
-    "subscribe": Verb.SUBSCRIBE,
-    "abonner": Verb.SUBSCRIBE,
-    "unsubscribe": Verb.UNSUBSCRIBE,
-    "avslutt": Verb.UNSUBSCRIBE,
-    "schedule": Verb.SCHEDULE,
-    "tidsplan": Verb.SCHEDULE,
-    "timezone": Verb.TIMEZONE,
-    "tz": Verb.TIMEZONE,
-    "tidssone": Verb.TIMEZONE,
-    "language": Verb.LANGUAGE,
-    "lang": Verb.LANGUAGE,
-    "språk": Verb.LANGUAGE,
-    "sprak": Verb.LANGUAGE,
-    "holidays": Verb.HOLIDAYS,
-    "holiday": Verb.HOLIDAYS,
-    "helligdager": Verb.HOLIDAYS,
-    "pause": Verb.PAUSE,
-    "resume": Verb.RESUME,
-    "fortsett": Verb.RESUME,
-    "prompts": Verb.PROMPTS,
-    "prompt": Verb.PROMPTS,
-    "questions": Verb.PROMPTS,
-    "spørsmål": Verb.PROMPTS,
-    "sporsmal": Verb.PROMPTS,
-    "help": Verb.HELP,
-    "hjelp": Verb.HELP,
-}
+SUBCOMMANDS = aliases(
+    {
+        Verb.STATUS: ("status", "settings", "innstillinger"),
+        Verb.SUBSCRIBE: ("subscribe", "abonner"),
+        Verb.UNSUBSCRIBE: ("unsubscribe", "avslutt"),
+        Verb.SCHEDULE: ("schedule", "tidsplan"),
+        Verb.TIMEZONE: ("timezone", "tz", "tidssone"),
+        Verb.LANGUAGE: ("language", "lang", "språk", "sprak"),
+        Verb.HOLIDAYS: ("holidays", "holiday", "helligdager"),
+        Verb.PAUSE: ("pause",),
+        Verb.RESUME: ("resume", "fortsett"),
+        Verb.PROMPTS: ("prompts", "prompt", "questions", "spørsmål", "sporsmal"),
+        Verb.HELP: ("help", "hjelp"),
+    }
+)
 
 
 class PromptAction(StrEnum):
@@ -228,19 +207,13 @@ class PromptAction(StrEnum):
     REMOVE = "remove"
 
 
-PROMPT_ACTIONS = {
-    "add": PromptAction.ADD,
-    "new": PromptAction.ADD,
-    "ny": PromptAction.ADD,
-    "list": PromptAction.LIST,
-    "ls": PromptAction.LIST,
-    "vis": PromptAction.LIST,
-    "remove": PromptAction.REMOVE,
-    "rm": PromptAction.REMOVE,
-    "delete": PromptAction.REMOVE,
-    "fjern": PromptAction.REMOVE,
-    "slett": PromptAction.REMOVE,
-}
+PROMPT_ACTIONS = aliases(
+    {
+        PromptAction.ADD: ("add", "new", "ny"),
+        PromptAction.LIST: ("list", "ls", "vis"),
+        PromptAction.REMOVE: ("remove", "rm", "delete", "fjern", "slett"),
+    }
+)
 
 
 @dataclass(frozen=True)
