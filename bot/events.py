@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.db import rowcount
 from storage.models import ProcessedEvent
 
 # Slack's last retry comes about 5 minutes after the first delivery; a day is ample.
@@ -26,4 +27,4 @@ def claim_event(session: Session, *, team_id: str, event_id: str, now: datetime)
 
 def prune_events(session: Session, now: datetime) -> int:
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < now - KEEP_FOR))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)

@@ -26,6 +26,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 READ_ONLY = "erfaring_read_only"
 
 
+def rowcount(result: Any) -> int:
+    """How many rows an UPDATE or DELETE changed (0 where the driver does not say)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _sqlite_begin(conn: Any) -> None:
     # Writers take the write lock up front (IMMEDIATE), so concurrent writers wait (busy_timeout)
     # instead of failing on a read-to-write upgrade; readers must not queue behind them (WAL).

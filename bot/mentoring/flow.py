@@ -21,6 +21,7 @@ from bot.mentoring.requests import Outcome, RequestRef, RequestStatus
 from bot.slack_api import error_code, user_info
 from bot.views import mentoring as views
 from bot.views import mentoring_notices as notices
+from storage.db import rowcount
 from storage.mentoring_models import MentorOffer, MentorRequest, Mentorship
 
 log = logging.getLogger(__name__)
@@ -309,7 +310,7 @@ def claim_intro(deps: Deps, mentorship_id: int) -> bool:
             .values(intro_claimed_at=now)
             .execution_options(synchronize_session=False)
         )
-    return bool(getattr(result, "rowcount", 0))
+    return bool(rowcount(result))
 
 
 def rematch_waiting(

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.mentoring.requests import MentorshipStatus
+from storage.db import rowcount
 from storage.mentoring_models import FollowUpAnswer, MentoringSettings, Mentorship
 
 DEFAULT_FOLLOWUP_DAYS = 14
@@ -42,10 +43,6 @@ class EndReason(StrEnum):
     DONE = "done"
     NO_ANSWER = "no_answer"
     LEFT = "left"
-
-
-def _rows(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def followup_days(session: Session, team_id: str) -> int:
@@ -176,7 +173,7 @@ def claim_step(session: Session, mentorship_id: int, now: datetime) -> Step | No
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if not _rows(result):
+    if not rowcount(result):
         return None
     fresh = get_mentorship(session, m.id)
     assert fresh is not None
@@ -190,7 +187,7 @@ def end(session: Session, mentorship_id: int, now: datetime, reason: EndReason) 
         .values(status=MentorshipStatus.ENDED, ended_at=now, ended_reason=reason, next_followup_at=None)
         .execution_options(synchronize_session=False)
     )
-    return bool(_rows(result))
+    return bool(rowcount(result))
 
 
 class Recorded(StrEnum):

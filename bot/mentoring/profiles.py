@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import tags
+from storage.db import rowcount
 from storage.mentoring_models import MentorProfile, MentorTopic
 
 CAPACITY_DEFAULT = 2
@@ -214,7 +215,7 @@ def set_unit_if_missing(session: Session, team_id: str, user_id: str, unit: str)
         .values(team_or_department=unit[:UNIT_MAX])
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return bool(rowcount(result))
 
 
 @dataclass(frozen=True)
@@ -255,4 +256,4 @@ def mark_left(session: Session, team_id: str, user_id: str, now: datetime) -> bo
         .values(status=ProfileStatus.STOPPED, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return bool(rowcount(result))

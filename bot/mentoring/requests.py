@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.mentoring.profiles import ProfileStatus, get_profile
+from storage.db import rowcount
 from storage.mentoring_models import MentorOffer, MentorRequest, Mentorship
 
 OFFER_TTL = timedelta(hours=48)
@@ -50,10 +51,6 @@ class OfferStatus(StrEnum):
 class MentorshipStatus(StrEnum):
     ACTIVE = "active"
     ENDED = "ended"
-
-
-def _rows(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def open_key(team_id: str, user_id: str, topic: str) -> str:
@@ -155,7 +152,7 @@ def claim_offer(session: Session, *, request_id: int, mentor_id: str, now: datet
                 .values(status=RequestStatus.OFFERED, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
-            if not _rows(moved):
+            if not rowcount(moved):
                 return None
             offer = MentorOffer(
                 team_id=request.team_id,
@@ -183,7 +180,7 @@ def mark_waiting(session: Session, request_id: int, now: datetime) -> bool:
         .values(status=RequestStatus.WAITING, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(_rows(result))
+    return bool(rowcount(result))
 
 
 @dataclass(frozen=True)
@@ -239,7 +236,7 @@ def _finish_offer(session: Session, offer_id: int, status: OfferStatus, now: dat
         .values(status=status, answered_at=now, pending_key=None)
         .execution_options(synchronize_session=False)
     )
-    return bool(_rows(result))
+    return bool(rowcount(result))
 
 
 def _reopen(session: Session, request_id: int, now: datetime) -> None:
@@ -287,7 +284,7 @@ def accept(
             .values(status=RequestStatus.MATCHED, open_key=None, updated_at=now, closed_at=now)
             .execution_options(synchronize_session=False)
         )
-        assert _rows(matched), "a pending offer always belongs to an offered request"
+        assert rowcount(matched), "a pending offer always belongs to an offered request"
         mentorship = Mentorship(
             team_id=offer.team_id,
             request_id=request.id,
@@ -327,24 +324,24 @@ def decline(
     return _after(session, offer_id, Outcome.DONE)
 
 
-def expire(session: Session, offer_id: int, now: datetime) -> Answer:
-    """No answer within the window: the offer lapses and the request moves on."""
-    if not _finish_offer(session, offer_id, OfferStatus.EXPIRED, now, MentorOffer.expires_at <= now):
+def _lapse(session: Session, offer_id: int, status: OfferStatus, now: datetime, *extra: Any) -> Answer:
+    """The offer ends without the mentor's answer, and its request looks for the next mentor."""
+    if not _finish_offer(session, offer_id, status, now, *extra):
         return Answer(Outcome.ALREADY)
     offer = get_offer(session, offer_id)
     assert offer is not None
     _reopen(session, offer.request_id, now)
     return _after(session, offer_id, Outcome.DONE)
+
+
+def expire(session: Session, offer_id: int, now: datetime) -> Answer:
+    """No answer within the window: the offer lapses and the request moves on."""
+    return _lapse(session, offer_id, OfferStatus.EXPIRED, now, MentorOffer.expires_at <= now)
 
 
 def withdraw(session: Session, offer_id: int, now: datetime) -> Answer:
     """The mentor left the workspace or stopped mentoring: the request moves on."""
-    if not _finish_offer(session, offer_id, OfferStatus.WITHDRAWN, now):
-        return Answer(Outcome.ALREADY)
-    offer = get_offer(session, offer_id)
-    assert offer is not None
-    _reopen(session, offer.request_id, now)
-    return _after(session, offer_id, Outcome.DONE)
+    return _lapse(session, offer_id, OfferStatus.WITHDRAWN, now)
 
 
 @dataclass(frozen=True)
@@ -360,7 +357,7 @@ def _close(session: Session, request_id: int, status: RequestStatus, now: dateti
         .values(status=status, open_key=None, updated_at=now, closed_at=now)
         .execution_options(synchronize_session=False)
     )
-    if not _rows(result):
+    if not rowcount(result):
         return None
     pending = session.scalars(
         select(MentorOffer.id).where(
@@ -434,7 +431,7 @@ def record_dm(session: Session, offer_id: int, channel: str, ts: str, now: datet
         .values(dm_channel=channel, dm_ts=ts, expires_at=now + OFFER_TTL)
         .execution_options(synchronize_session=False)
     )
-    return bool(_rows(result))
+    return bool(rowcount(result))
 
 
 def release_dm_claim(session: Session, offer_id: int) -> None:
@@ -461,4 +458,4 @@ def claim_dm(session: Session, offer_id: int, now: datetime, stale_after: timede
         .values(dm_claimed_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(_rows(result))
+    return bool(rowcount(result))
