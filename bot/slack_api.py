@@ -12,6 +12,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.models.views import View
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,15 @@ def error_code(exc: Exception) -> str:
     if isinstance(exc, SlackApiError):
         return str(exc.response.get("error") or "unknown_error")
     return type(exc).__name__
+
+
+def open_view(client: WebClient, trigger_id: str, view: View) -> str | None:
+    """Open a modal; Slack's error code when that failed (the caller tells the person), else None."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        return error_code(exc)
+    return None
 
 
 @dataclass(frozen=True)

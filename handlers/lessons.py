@@ -10,13 +10,14 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import lessons, publishing, tags
+from bot.deps import Deps
 from bot.i18n import Translator
 from bot.lesson_commands import LessonCommand, Verb, parse
 from bot.lesson_listing import list_mine, search_lessons
-from bot.slack_api import error_code, is_admin
+from bot.slack_api import is_admin, open_view
+from bot.views.common import given_back
 from bot.views.lesson_lists import help_text, my_lessons, search_results
 from bot.views.lessons import (
     LessonAction,
@@ -33,6 +34,7 @@ from bot.views.lessons import (
 from bot.voting import VoteKind, set_vote, toggle_vote
 from handlers import rhythm
 from handlers.context import deps_of
+from handlers.payloads import team_of, view_values
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +47,25 @@ EVENTS = ("reaction_added", "reaction_removed")
 
 
 def _open_modal(client: WebClient, trigger_id: str, tr: Translator, state: ModalState) -> str | None:
-    try:
-        client.views_open(trigger_id=trigger_id, view=lesson_modal(tr, state))
-    except SlackApiError as exc:
-        return error_code(exc)
-    return None
+    return open_view(client, trigger_id, lesson_modal(tr, state))
 
 
 def _notice_for(tr: Translator, problems: list[lessons.Problem]) -> str:
     return " ".join(problem_message(tr, p) for p in problems)
+
+
+def _store(deps: Deps, team_id: str, user_id: str, draft: lessons.LessonDraft) -> int:
+    """Save a valid draft (before the ack: nothing typed is lost); the new lesson's id."""
+    with deps.db.session() as session:
+        lesson = lessons.create_lesson(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            draft=draft,
+            secret_key=deps.settings.secret_key,
+            now=deps.clock.now(),
+        )
+        return lesson.id
 
 
 def _share_quick(
@@ -77,26 +89,9 @@ def _share_quick(
         )
         failure = _open_modal(client, command["trigger_id"], tr, state)
         if failure:
-            respond(
-                text=_notice_for(tr, problems)
-                + "\n"
-                + tr._("Your text, to copy:")
-                + "\n```"
-                + cmd.text
-                + "```",
-                response_type="ephemeral",
-            )
+            respond(text=_notice_for(tr, problems) + given_back(tr, cmd.text), response_type="ephemeral")
         return
-    with deps.db.session() as session:
-        lesson = lessons.create_lesson(
-            session,
-            team_id=team_id,
-            user_id=user_id,
-            draft=draft,
-            secret_key=deps.settings.secret_key,
-            now=deps.clock.now(),
-        )
-        lesson_id = lesson.id
+    lesson_id = _store(deps, team_id, user_id, draft)
     ack(text=confirmation(tr, lesson_id, cmd.anonymous, channel_id), response_type="ephemeral")
     log.info("lesson %s saved in %s", lesson_id, team_id)
     result = publishing.post_lesson(deps, team_id, lesson_id, channel_id)
@@ -148,14 +143,9 @@ def _delete(
     respond(text=tr._("Lesson #{id} is deleted.").format(id=deleted.id), response_type="ephemeral")
 
 
-def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    state: dict[str, dict[str, Any]] = view.get("state", {}).get("values", {})
-    return {block_id: next(iter(actions.values()), {}) for block_id, actions in state.items()}
-
-
 def draft_from_view(view: dict[str, Any]) -> tuple[lessons.LessonDraft, bool]:
     """The lesson typed in the modal, and whether to post it in the channel."""
-    values = _values(view)
+    values = view_values(view)
     context = parse_metadata(view.get("private_metadata"))
 
     def text_of(block: str) -> str:
@@ -220,7 +210,7 @@ def register(app: App) -> None:
     @app.view(LessonCallback.MODAL)
     def lesson_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         deps = deps_of(context)
-        team_id = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+        team_id = team_of(body)
         user_id = body["user"]["id"]
         tr = deps.translator_for(team_id)
         draft, post_here = draft_from_view(view)
@@ -229,16 +219,7 @@ def register(app: App) -> None:
             ack(response_action="errors", errors={p.field: problem_message(tr, p) for p in problems})
             return
         channel_id = parse_metadata(view.get("private_metadata")).channel_id
-        with deps.db.session() as session:
-            lesson = lessons.create_lesson(
-                session,
-                team_id=team_id,
-                user_id=user_id,
-                draft=draft,
-                secret_key=deps.settings.secret_key,
-                now=deps.clock.now(),
-            )
-            lesson_id = lesson.id
+        lesson_id = _store(deps, team_id, user_id, draft)
         ack()
         log.info("lesson %s saved in %s from the form", lesson_id, team_id)
         target = channel_id if post_here else None
@@ -279,7 +260,7 @@ def register(app: App) -> None:
     def _vote(kind: VoteKind) -> Any:
         def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
             deps = deps_of(context)
-            team_id = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+            team_id = team_of(body)
             lesson_id = int(action["value"])
             with deps.db.session() as session:
                 exists = lessons.get_lesson(session, team_id, lesson_id) is not None

@@ -13,7 +13,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import publishing
 from bot.deps import Deps
@@ -23,13 +22,15 @@ from bot.mentoring.commands import MentorCommand, MentorVerb, parse
 from bot.mentoring.flow import AdvanceKind
 from bot.mentoring.followups import Recorded
 from bot.mentoring.requests import Outcome
-from bot.slack_api import error_code, is_admin, user_info
+from bot.slack_api import is_admin, open_view, user_info
 from bot.views import mentoring as views
 from bot.views import mentoring_lists as lists
 from bot.views import mentoring_notices as notices
+from bot.views.common import given_back
 from bot.views.lessons import Rendered
 from bot.views.mentoring import FOLLOWUP_ACTIONS, MentorAction, MentorBlock, MentorCallback
 from handlers.context import deps_of
+from handlers.payloads import team_of, view_values
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +38,6 @@ log = logging.getLogger(__name__)
 COMMANDS = ("/mentor",)
 SHORTCUTS: tuple[str, ...] = ()
 EVENTS: tuple[str, ...] = ()
-
-
-def _team_of(body: dict[str, Any]) -> str:
-    return str(body["team"]["id"] if body.get("team") else body["user"]["team_id"])
-
-
-def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    state: dict[str, dict[str, Any]] = view.get("state", {}).get("values", {})
-    return {block_id: next(iter(actions.values()), {}) for block_id, actions in state.items()}
 
 
 def _text(values: dict[str, dict[str, Any]], block: str) -> str:
@@ -82,11 +74,7 @@ def _open_offer_modal(
         channel_id=channel_id,
         notice=notice,
     )
-    try:
-        client.views_open(trigger_id=trigger_id, view=views.offer_modal(tr, state))
-    except SlackApiError as exc:
-        return error_code(exc)
-    return None
+    return open_view(client, trigger_id, views.offer_modal(tr, state))
 
 
 def _open_request_modal(
@@ -106,17 +94,13 @@ def _open_request_modal(
     state = views.RequestModalState(
         topic=topic, note=note, channel_id=channel_id, notice=notice, offered_topics=offered
     )
-    try:
-        client.views_open(trigger_id=trigger_id, view=views.request_modal(tr, state))
-    except SlackApiError as exc:
-        return error_code(exc)
-    return None
+    return open_view(client, trigger_id, views.request_modal(tr, state))
 
 
-def _form_failed(tr: Translator, error: str, given_back: str = "") -> str:
+def _form_failed(tr: Translator, error: str, typed: str = "") -> str:
     text = tr._("I could not open the form ({error}). Please try again.").format(error=error)
-    if given_back:
-        text += "\n" + tr._("Your text, to copy:") + "\n```" + given_back + "```"
+    if typed:
+        text += given_back(tr, typed)
     return text
 
 
@@ -296,7 +280,7 @@ def _offer_answer(action_kind: MentorAction) -> Callable[..., None]:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
     ) -> None:
         deps = deps_of(context)
-        team_id, user_id = _team_of(body), body["user"]["id"]
+        team_id, user_id = team_of(body), body["user"]["id"]
         value = str(action.get("value") or "")
         if not value.isdigit():
             ack()
@@ -345,7 +329,7 @@ def _followup_answer(action_kind: MentorAction) -> Callable[..., None]:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
     ) -> None:
         deps = deps_of(context)
-        team_id, user_id = _team_of(body), body["user"]["id"]
+        team_id, user_id = team_of(body), body["user"]["id"]
         parsed = views.followup_parse(str(action.get("value") or ""))
         if parsed is None:
             ack()
@@ -426,9 +410,9 @@ def register(app: App) -> None:
     @app.view(MentorCallback.OFFER_MODAL)
     def offer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         deps = deps_of(context)
-        team_id, user_id = _team_of(body), body["user"]["id"]
+        team_id, user_id = team_of(body), body["user"]["id"]
         tr = deps.translator_for(team_id)
-        values = _values(view)
+        values = view_values(view)
         chosen = (values.get(MentorBlock.CAPACITY, {}).get("selected_option") or {}).get("value")
         draft = profiles.ProfileDraft(
             topics=profiles.parse_topics(_text(values, MentorBlock.TOPICS)),
@@ -461,9 +445,9 @@ def register(app: App) -> None:
     @app.view(MentorCallback.REQUEST_MODAL)
     def request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         deps = deps_of(context)
-        team_id, user_id = _team_of(body), body["user"]["id"]
+        team_id, user_id = team_of(body), body["user"]["id"]
         tr = deps.translator_for(team_id)
-        values = _values(view)
+        values = view_values(view)
         topic = profiles.normalize_topic(_text(values, MentorBlock.REQUEST_TOPIC))
         if not topic:
             ack(

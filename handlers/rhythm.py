@@ -19,12 +19,13 @@ from bot import publishing
 from bot.deps import Deps
 from bot.i18n import Translator, translator
 from bot.rhythm import prompts, replies, subscriptions
-from bot.slack_api import error_code
+from bot.slack_api import error_code, open_view
 from bot.views import rhythm as views
 from bot.views.lessons import ModalState, lesson_modal
 from bot.views.rhythm import RhythmAction
 from handlers import rhythm_commands
 from handlers.context import deps_of
+from handlers.payloads import team_of
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +183,7 @@ def share_from_prompt(
 ) -> None:
     """Open the lesson form for a prompt: linked to it, and shared in the prompt's channel."""
     deps = deps_of(context)
-    team_id = str(body["team"]["id"] if body.get("team") else body["user"]["team_id"])
+    team_id = team_of(body)
     user_id = str(body["user"]["id"])
     value = str(action.get("value") or "")
     post_id = int(value) if value.isdigit() else 0
@@ -195,10 +196,8 @@ def share_from_prompt(
         return
     tr = _channel_translator(deps, team_id, channel_id)
     state = ModalState(channel_id=channel_id, prompt_post_id=post_id)
-    try:
-        client.views_open(trigger_id=body["trigger_id"], view=lesson_modal(tr, state))
-    except SlackApiError as exc:
-        code = error_code(exc)
+    code = open_view(client, body["trigger_id"], lesson_modal(tr, state))
+    if code:
         log.warning("the lesson form for prompt %s did not open: %s", post_id, code)
         publishing.tell_user(deps, user_id, tr._("I could not open the form ({error}).").format(error=code))
 

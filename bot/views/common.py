@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+import json
+from typing import Any
 
-from bot.mrkdwn import chunks
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.i18n import Translator
+from bot.mrkdwn import chunks, escape
 
 SECTION_MAX = 3000
 CONTEXT_ELEMENT_MAX = 2000
@@ -31,3 +43,52 @@ def as_dicts(blocks: list[Block]) -> list[dict[str, object]]:
     for block in blocks:
         block.validate_json()
     return [block.to_dict() for block in blocks]
+
+
+def warning(notice: str | None) -> list[Block]:
+    """A form's :warning: line, when it hands something back to fix; none otherwise."""
+    return [section(f":warning: {escape(notice)}")] if notice else []
+
+
+def text_input(
+    action_id: str, initial: str, *, multiline: bool, max_length: int, placeholder: str | None = None
+) -> PlainTextInputElement:
+    """A text field prefilled with what was typed, cut to the field's length (the caller shows the rest)."""
+    return PlainTextInputElement(
+        action_id=action_id,
+        multiline=multiline,
+        max_length=max_length,
+        initial_value=initial[:max_length] or None,
+        placeholder=placeholder,
+    )
+
+
+def modal(
+    tr: Translator, *, callback_id: str, title: str, submit: str, metadata: str, blocks: list[Block]
+) -> View:
+    """A validated modal with a Cancel button, within Slack's block limit."""
+    view = View(
+        type="modal",
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text=submit),
+        close=PlainTextObject(text=tr._("Cancel")),
+        private_metadata=metadata,
+        blocks=blocks[:VIEW_BLOCKS_MAX],
+    )
+    view.validate_json()
+    return view
+
+
+def given_back(tr: Translator, text: str) -> str:
+    """Typed text handed back to copy, when a form that would hold it cannot open."""
+    return "\n" + tr._("Your text, to copy:") + "\n```" + text + "```"
+
+
+def read_metadata(raw: str | None) -> dict[str, Any]:
+    """A modal's private_metadata as written by its view; empty when missing or not ours."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -18,14 +18,23 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
 )
 from slack_sdk.models.views import View
 
 from bot import lessons
 from bot.i18n import Translator
 from bot.mrkdwn import escape, truncate
-from bot.views.common import FALLBACK_MAX, as_dicts, context, section, sections
+from bot.views.common import (
+    FALLBACK_MAX,
+    as_dicts,
+    context,
+    modal,
+    read_metadata,
+    section,
+    sections,
+    text_input,
+    warning,
+)
 from bot.voting import Counts
 from storage.models import Lesson
 
@@ -165,12 +174,7 @@ class ModalContext:
 
 
 def parse_metadata(raw: str | None) -> ModalContext:
-    try:
-        data = json.loads(raw or "{}")
-    except ValueError:
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
+    data = read_metadata(raw)
     channel, link, prompt = data.get("c"), data.get("l"), data.get("p")
     return ModalContext(
         channel_id=channel if isinstance(channel, str) and channel else None,
@@ -183,19 +187,11 @@ def parse_metadata(raw: str | None) -> ModalContext:
 def _text_input(
     action_id: str, initial: str, *, multiline: bool, placeholder: str | None = None
 ) -> PlainTextInputElement:
-    return PlainTextInputElement(
-        action_id=action_id,
-        multiline=multiline,
-        max_length=INPUT_MAX,
-        initial_value=initial[:INPUT_MAX] or None,
-        placeholder=placeholder,
-    )
+    return text_input(action_id, initial, multiline=multiline, max_length=INPUT_MAX, placeholder=placeholder)
 
 
 def lesson_modal(tr: Translator, state: ModalState) -> View:
-    blocks: list[Block] = []
-    if state.notice:
-        blocks.append(section(f":warning: {escape(state.notice)}"))
+    blocks = warning(state.notice)
     if state.source_link:
         blocks.append(context(f"<{escape(state.source_link)}|{tr._('From this message')}>"))
     blocks.append(
@@ -267,17 +263,14 @@ def lesson_modal(tr: Translator, state: ModalState) -> View:
         blocks.append(DividerBlock())
         blocks.append(section(f"*{tr._('The rest of your text')}*"))
         blocks += sections(escape(state.text[INPUT_MAX:]))
-    view = View(
-        type="modal",
+    return modal(
+        tr,
         callback_id=LessonCallback.MODAL,
-        title=PlainTextObject(text=tr._("Share a lesson")),
-        submit=PlainTextObject(text=tr._("Share")),
-        close=PlainTextObject(text=tr._("Cancel")),
-        private_metadata=state.metadata(),
-        blocks=blocks[:100],
+        title=tr._("Share a lesson"),
+        submit=tr._("Share"),
+        metadata=state.metadata(),
+        blocks=blocks,
     )
-    view.validate_json()
-    return view
 
 
 def problem_message(tr: Translator, problem: lessons.Problem) -> str:

@@ -19,8 +19,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextInputElement,
-    PlainTextObject,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -30,7 +28,7 @@ from bot.mentoring import profiles
 from bot.mentoring.followups import FollowUpAnswerKind
 from bot.mentoring.requests import NOTE_MAX, OfferStatus
 from bot.mrkdwn import escape, truncate
-from bot.views.common import as_dicts, context, section, sections
+from bot.views.common import as_dicts, context, modal, read_metadata, section, sections, text_input, warning
 from bot.views.lessons import Rendered
 
 SNIPPET = 200
@@ -106,11 +104,7 @@ def _metadata(channel_id: str | None) -> str:
 
 
 def channel_from_metadata(raw: str | None) -> str | None:
-    try:
-        data = json.loads(raw or "{}")
-    except ValueError:
-        return None
-    channel = data.get("c") if isinstance(data, dict) else None
+    channel = read_metadata(raw).get("c")
     return channel if isinstance(channel, str) and channel else None
 
 
@@ -127,27 +121,13 @@ class OfferModalState:
     notice: str | None = None
 
 
-def _input(
-    action_id: str, initial: str, *, multiline: bool, max_length: int, placeholder: str | None = None
-) -> PlainTextInputElement:
-    return PlainTextInputElement(
-        action_id=action_id,
-        multiline=multiline,
-        max_length=max_length,
-        initial_value=initial[:max_length] or None,
-        placeholder=placeholder,
-    )
-
-
 def offer_modal(tr: Translator, state: OfferModalState) -> View:
-    blocks: list[Block] = []
-    if state.notice:
-        blocks.append(section(f":warning: {escape(state.notice)}"))
+    blocks = warning(state.notice)
     blocks.append(
         InputBlock(
             block_id=MentorBlock.TOPICS,
             label=tr._("Topics you can mentor in"),
-            element=_input(
+            element=text_input(
                 MentorAction.TOPICS,
                 state.topics,
                 multiline=False,
@@ -174,7 +154,7 @@ def offer_modal(tr: Translator, state: OfferModalState) -> View:
             block_id=MentorBlock.UNIT,
             label=tr._("Your team or department"),
             optional=True,
-            element=_input(MentorAction.UNIT, state.unit, multiline=False, max_length=profiles.UNIT_MAX),
+            element=text_input(MentorAction.UNIT, state.unit, multiline=False, max_length=profiles.UNIT_MAX),
             hint=tr._("People are matched with mentors from other teams first, to spread what we know."),
         )
     )
@@ -183,7 +163,7 @@ def offer_modal(tr: Translator, state: OfferModalState) -> View:
             block_id=MentorBlock.BIO,
             label=tr._("A short bio"),
             optional=True,
-            element=_input(
+            element=text_input(
                 MentorAction.BIO,
                 state.bio,
                 multiline=True,
@@ -192,17 +172,14 @@ def offer_modal(tr: Translator, state: OfferModalState) -> View:
             ),
         )
     )
-    view = View(
-        type="modal",
+    return modal(
+        tr,
         callback_id=MentorCallback.OFFER_MODAL,
-        title=PlainTextObject(text=tr._("Offer mentoring")),
-        submit=PlainTextObject(text=tr._("Save")),
-        close=PlainTextObject(text=tr._("Cancel")),
-        private_metadata=_metadata(state.channel_id),
+        title=tr._("Offer mentoring"),
+        submit=tr._("Save"),
+        metadata=_metadata(state.channel_id),
         blocks=blocks,
     )
-    view.validate_json()
-    return view
 
 
 @dataclass(frozen=True)
@@ -215,9 +192,7 @@ class RequestModalState:
 
 
 def request_modal(tr: Translator, state: RequestModalState) -> View:
-    blocks: list[Block] = []
-    if state.notice:
-        blocks.append(section(f":warning: {escape(state.notice)}"))
+    blocks = warning(state.notice)
     hint = tr._("One topic, such as testing or onboarding.")
     if state.offered_topics:
         shown = ", ".join(state.offered_topics[:15])
@@ -226,7 +201,7 @@ def request_modal(tr: Translator, state: RequestModalState) -> View:
         InputBlock(
             block_id=MentorBlock.REQUEST_TOPIC,
             label=tr._("What would you like a mentor in?"),
-            element=_input(MentorAction.REQUEST_TOPIC, state.topic, multiline=False, max_length=80),
+            element=text_input(MentorAction.REQUEST_TOPIC, state.topic, multiline=False, max_length=80),
             hint=hint,
         )
     )
@@ -235,7 +210,7 @@ def request_modal(tr: Translator, state: RequestModalState) -> View:
             block_id=MentorBlock.REQUEST_NOTE,
             label=tr._("A note for the mentor"),
             optional=True,
-            element=_input(
+            element=text_input(
                 MentorAction.REQUEST_NOTE,
                 state.note,
                 multiline=True,
@@ -244,17 +219,14 @@ def request_modal(tr: Translator, state: RequestModalState) -> View:
             ),
         )
     )
-    view = View(
-        type="modal",
+    return modal(
+        tr,
         callback_id=MentorCallback.REQUEST_MODAL,
-        title=PlainTextObject(text=tr._("Find a mentor")),
-        submit=PlainTextObject(text=tr._("Ask")),
-        close=PlainTextObject(text=tr._("Cancel")),
-        private_metadata=_metadata(state.channel_id),
+        title=tr._("Find a mentor"),
+        submit=tr._("Ask"),
+        metadata=_metadata(state.channel_id),
         blocks=blocks,
     )
-    view.validate_json()
-    return view
 
 
 def profile_problem(tr: Translator, problem: profiles.Problem) -> str:
