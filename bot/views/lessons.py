@@ -115,28 +115,31 @@ def _byline(tr: Translator, card: LessonCard) -> str:
 
 
 def lesson_message(tr: Translator, card: LessonCard) -> Rendered:
-    blocks: list[Block] = sections(f":bulb: *{tr._('Lesson learned')}*\n{escape(card.text)}")
+    # Translated strings are named before they go into f-strings: Babel cannot see inside those.
+    learned, worked, improve = tr._("Lesson learned"), tr._("What worked"), tr._("What to improve")
+    blocks: list[Block] = sections(f":bulb: *{learned}*\n{escape(card.text)}")
     if card.what_worked:
-        blocks += sections(f"*{tr._('What worked')}*\n{escape(card.what_worked)}")
+        blocks += sections(f"*{worked}*\n{escape(card.what_worked)}")
     if card.to_improve:
-        blocks += sections(f"*{tr._('What to improve')}*\n{escape(card.to_improve)}")
+        blocks += sections(f"*{improve}*\n{escape(card.to_improve)}")
     meta = [_byline(tr, card), tr._("Lesson #{id}").format(id=card.id)]
     if card.tags:
         meta.append(tag_list(card.tags))
     if card.source_link:
-        meta.append(f"<{escape(card.source_link)}|{tr._('Original message')}>")
+        original = tr._("Original message")
+        meta.append(f"<{escape(card.source_link)}|{original}>")
     blocks.append(context(*meta))
     blocks.append(
         ActionsBlock(
             block_id=LessonBlock.VOTES,
             elements=[
                 ButtonElement(
-                    text=f"👍 {tr._('Useful')} · {card.counts.useful}",
+                    text="👍 " + tr._("Useful") + f" · {card.counts.useful}",
                     action_id=LessonAction.USEFUL,
                     value=str(card.id),
                 ),
                 ButtonElement(
-                    text=f"✅ {tr._('I applied this')} · {card.counts.applied}",
+                    text="✅ " + tr._("I applied this") + f" · {card.counts.applied}",
                     action_id=LessonAction.APPLIED,
                     value=str(card.id),
                 ),
@@ -193,7 +196,8 @@ def _text_input(
 def lesson_modal(tr: Translator, state: ModalState) -> View:
     blocks = warning(state.notice)
     if state.source_link:
-        blocks.append(context(f"<{escape(state.source_link)}|{tr._('From this message')}>"))
+        from_message = tr._("From this message")
+        blocks.append(context(f"<{escape(state.source_link)}|{from_message}>"))
     blocks.append(
         InputBlock(
             block_id=LessonBlock.TEXT,
@@ -261,7 +265,7 @@ def lesson_modal(tr: Translator, state: ModalState) -> View:
     if len(state.text) > INPUT_MAX:
         # The field holds 3000 characters; show the rest so nothing typed is lost.
         blocks.append(DividerBlock())
-        blocks.append(section(f"*{tr._('The rest of your text')}*"))
+        blocks.append(section("*" + tr._("The rest of your text") + "*"))
         blocks += sections(escape(state.text[INPUT_MAX:]))
     return modal(
         tr,

@@ -125,7 +125,7 @@ def reply_refused(tr: Translator, problems: Sequence[lessons.Problem], text: str
     head = tr._("I could not save your reply as a lesson. {reasons}").format(reasons=reasons)
     blocks: list[Block] = [section(escape(head))]
     if text.strip():
-        blocks.append(section(f"*{tr._('Your text, to copy:')}*"))
+        blocks.append(section("*" + tr._("Your text, to copy:") + "*"))
         # Everything typed comes back, split over sections; the 50-block cap is far above 2000 chars.
         blocks += sections(escape(text))[: MESSAGE_BLOCKS_MAX - 3]
     blocks.append(
@@ -432,7 +432,7 @@ def invalid_value(tr: Translator, error: InvalidValue) -> str:
         accepted = tr._("Use en (English) or nb (Norwegian Bokmål).")
         wrong = tr._("*{given}* is not a language I speak.")
     elif field is Field.HOLIDAYS:
-        accepted = tr._("Use a country code such as NO, SE, DK, GB or US, or off to post on holidays too.")
+        accepted = tr._("Use a country code such as NO, SE, DK, GB or US, or `off` to post on holidays too.")
         wrong = tr._("I know no public holidays for *{given}*.")
     elif field is Field.WEEKS:
         accepted = tr._("Use a whole number of weeks from 0 to {max} (0 resumes).").format(
