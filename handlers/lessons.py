@@ -16,6 +16,7 @@ from bot.deps import Deps
 from bot.i18n import Translator
 from bot.lesson_commands import LessonCommand, Verb, parse
 from bot.lesson_listing import list_mine, search_lessons
+from bot.mrkdwn import escape
 from bot.slack_api import is_admin, open_view
 from bot.views.common import given_back
 from bot.views.lesson_lists import help_text, my_lessons, search_results
@@ -114,7 +115,9 @@ def _delete(
     tr = deps.translator_for(team_id)
     if cmd.lesson_id is None:
         ack(
-            text=tr._("Which lesson? Use /lesson delete <id>; /lesson mine shows your lessons and their ids.")
+            text=escape(
+                tr._("Which lesson? Use /lesson delete <id>; /lesson mine shows your lessons and their ids.")
+            )
         )
         return
     ack()

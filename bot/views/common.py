@@ -82,7 +82,7 @@ def modal(
 
 def given_back(tr: Translator, text: str) -> str:
     """Typed text handed back to copy, when a form that would hold it cannot open."""
-    return "\n" + tr._("Your text, to copy:") + "\n```" + text + "```"
+    return "\n" + tr._("Your text, to copy:") + "\n```" + escape(text) + "```"
 
 
 def read_metadata(raw: str | None) -> dict[str, Any]:
