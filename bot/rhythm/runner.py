@@ -446,7 +446,7 @@ def _failure_text(tr: Translator, kind: str, channel_id: str, code: str) -> str:
             "or run /erfaring unsubscribe there."
         )
     else:
-        hint = tr._("I will try again next time. Run /erfaring help in the channel to check its settings.")
+        hint = tr._("I will try again next time. Run /erfaring status in the channel to check its settings.")
     return f":warning: {text} {hint}"
 
 

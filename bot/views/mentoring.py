@@ -299,7 +299,9 @@ def offer_dm_closed(tr: Translator, card: OfferCard, status: str, *, paused: boo
     elif status == OfferStatus.DECLINED:
         text = tr._("You declined {requester}'s request for a mentor in {topic}; I am asking someone else.")
         if paused:
-            text += " " + tr._("You are paused and get no new requests; /mentor resume when ready.")
+            text += " " + tr._(
+                "You are paused and get no new requests; use /mentor resume when you are ready."
+            )
     elif status == OfferStatus.EXPIRED:
         text = tr._(
             "{requester}'s request for a mentor in {topic} got no answer in 48 hours, "

@@ -34,7 +34,7 @@ def mentor_list(tr: Translator, topic: str | None, items: Sequence[ListedMentor]
                 "Nobody with room offers {topic} right now. /mentor request {plain} puts you first in line."
             ).format(topic=topic_label(topic), plain=escape(topic))
         else:
-            text = tr._("Nobody with room offers mentoring right now. {usage} to be the first!").format(
+            text = tr._("Nobody with room offers mentoring right now. Use {usage} to be the first!").format(
                 usage=usage("/mentor offer <topics>")
             )
         return Rendered(text, as_dicts([section(text)]))

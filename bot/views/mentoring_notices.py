@@ -160,7 +160,7 @@ def status_changed(tr: Translator, status: str, changed: bool) -> str:
         return (
             tr._("You are paused: I send you no new requests until /mentor resume.")
             if changed
-            else tr._("You were already paused. /mentor resume when you are ready.")
+            else tr._("You were already paused. Use /mentor resume when you are ready.")
         )
     if status == profiles.ProfileStatus.ACTIVE:
         return (
@@ -176,7 +176,7 @@ def status_changed(tr: Translator, status: str, changed: bool) -> str:
 
 
 def no_profile(tr: Translator) -> str:
-    return tr._("You don't offer mentoring yet. {usage} starts.").format(
+    return tr._("You don't offer mentoring yet. Start with {usage}.").format(
         usage=usage("/mentor offer <topics>")
     )
 
