@@ -454,3 +454,11 @@ def test_views_render_in_each_language(language: str) -> None:
     assert_valid_message(search_results(tr, "q", []))
     assert_valid_message(my_lessons(tr, [listed(1)]))
     assert_valid_message(help_text(tr, "x"))
+
+
+def test_text_handed_back_to_copy_is_escaped() -> None:
+    from bot.views.common import given_back
+
+    shown = given_back(translator("en"), "Ping <!here> & <@U1>")
+    assert "&lt;!here&gt; &amp; &lt;@U1&gt;" in shown
+    assert "<!here>" not in shown and "<@U1>" not in shown
