@@ -76,10 +76,10 @@ def _share_quick(
     context: BoltContext,
     command: dict[str, Any],
     cmd: LessonCommand,
+    tr: Translator,
 ) -> None:
     deps = deps_of(context)
     team_id, user_id, channel_id = command["team_id"], command["user_id"], command["channel_id"]
-    tr = deps.translator_for(team_id, channel_id)
     draft = lessons.LessonDraft(text=cmd.text, anonymous=cmd.anonymous)
     problems = lessons.validate(draft)
     if problems:
@@ -182,7 +182,7 @@ def register(app: App) -> None:
         tr = deps.translator_for(command["team_id"], command["channel_id"])
         cmd = parse(command.get("text") or "")
         if cmd.verb is Verb.SHARE:
-            _share_quick(ack, respond, client, context, command, cmd)
+            _share_quick(ack, respond, client, context, command, cmd, tr)
         elif cmd.verb is Verb.MODAL:
             ack()
             state = ModalState(anonymous=cmd.anonymous, channel_id=command["channel_id"])

@@ -112,7 +112,9 @@ def handle(
         log.info("a non-admin tried /erfaring %s in %s", cmd.verb, where.team_id)
         respond(text=views.not_admin(tr, typed), response_type="ephemeral")
         return
-    respond(text=change(where, client), response_type="ephemeral")
+    answer = change(where, client)
+    where.deps.forget_languages(where.team_id)  # a language may have changed: the next reply must see it
+    respond(text=answer, response_type="ephemeral")
 
 
 def _prompt_list(where: _Where, tr: Translator) -> Rendered:

@@ -45,3 +45,15 @@ def test_a_channel_may_speak_another_language_than_its_workspace(ws: LocalWorksp
 def test_erfaring_language_setting_defaults_to_the_deployment_language(ws: LocalWorkspace) -> None:
     assert ws.deps.settings.language == "en"
     assert ws.deps.translator_for(ws.standin.team_id).language == "en"
+
+
+def test_languages_are_remembered_briefly_and_forgotten_on_change(ws: LocalWorkspace) -> None:
+    from bot.workspaces import set_language
+
+    team = ws.standin.team_id
+    assert ws.deps.translator_for(team).language == "en"
+    with ws.deps.db.session() as session:  # changed behind the app's back, e.g. by another replica
+        set_language(session, team, "nb", ws.deps.clock.now())
+    assert ws.deps.translator_for(team).language == "en", "remembered, not read on every ack"
+    ws.deps.forget_languages(team)
+    assert ws.deps.translator_for(team).language == "nb"
