@@ -121,3 +121,31 @@ def test_serve_starts_a_production_server_with_healthz_and_signed_events(
         ws.user_id("ola"), ws.channel_id("general"), "/lesson", "Served by a real server"
     )
     assert response.ok and "is saved" in response.body
+
+
+def test_serve_uses_socket_mode_when_an_app_token_is_set(
+    ws: LocalWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import slack_bolt.adapter.socket_mode as socket_mode
+
+    started: list[tuple[object, str]] = []
+
+    class FakeSocketModeHandler:
+        def __init__(self, app: object, app_token: str) -> None:
+            self.app, self.app_token = app, app_token
+
+        def start(self) -> None:
+            started.append((self.app, self.app_token))
+
+    monkeypatch.setattr(socket_mode, "SocketModeHandler", FakeSocketModeHandler)
+    env = {
+        "SLACK_BOT_TOKEN": ws.deps.settings.bot_token or "",
+        "SLACK_SIGNING_SECRET": ws.deps.settings.signing_secret or "",
+        "SLACK_APP_TOKEN": "xapp-1-local",
+        "SLACK_API_URL": ws.standin.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'socket.db'}",
+    }
+    assert erfaring.main(["serve", "--no-scheduler"], env=env) == 0
+    [(app, token)] = started
+    assert token == "xapp-1-local"
+    assert app.__class__.__name__ == "App"

@@ -58,3 +58,8 @@ def test_read_sessions_do_not_wait_for_a_writer(db: Database) -> None:
             assert reader.get(Workspace, "T1") is None  # reads the last committed state at once
     with db.read_session() as reader:
         assert reader.get(Workspace, "T1") is not None
+
+
+def test_every_table_carries_the_workspace_team_id() -> None:
+    missing = [table.name for table in Base.metadata.sorted_tables if "team_id" not in table.columns]
+    assert missing == []
