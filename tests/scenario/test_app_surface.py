@@ -121,6 +121,13 @@ def test_serve_starts_a_production_server_with_healthz_and_signed_events(
         ws.user_id("ola"), ws.channel_id("general"), "/lesson", "Served by a real server"
     )
     assert response.ok and "is saved" in response.body
+    # The lesson is posted after the ack, by the server's own threads: wait for it to arrive.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(
+        "Served by a real server" in m.text for m in ws.standin.messages(ws.channel_id("general"))
+    ):
+        time.sleep(0.05)
+    assert any("Served by a real server" in m.text for m in ws.standin.messages(ws.channel_id("general")))
 
 
 def test_serve_uses_socket_mode_when_an_app_token_is_set(
