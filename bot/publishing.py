@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
@@ -14,6 +15,12 @@ from bot.views.lessons import LessonCard, Rendered, lesson_message
 
 log = logging.getLogger(__name__)
 
+# Refreshes of one lesson's message run one at a time in this process (striped locks: bounded memory).
+_REFRESH_LOCKS = tuple(threading.Lock() for _ in range(64))
+# A refresh that rendered counts which changed before its chat.update landed renders again; votes
+# arriving faster than this many rounds are left to the refresh their own vote triggers.
+MAX_REFRESH_ROUNDS = 3
+
 
 @dataclass(frozen=True)
 class PostResult:
@@ -24,12 +31,20 @@ class PostResult:
 
 def render_lesson(deps: Deps, team_id: str, lesson_id: int, channel_id: str | None = None) -> Rendered | None:
     """The lesson's channel message, in that channel's language."""
+    found = _render_with_counts(deps, team_id, lesson_id, channel_id)
+    return found[0] if found else None
+
+
+def _render_with_counts(
+    deps: Deps, team_id: str, lesson_id: int, channel_id: str | None
+) -> tuple[Rendered, voting.Counts] | None:
     tr = deps.translator_for(team_id, channel_id)
     with deps.db.read_session() as session:
         lesson = lessons.get_lesson(session, team_id, lesson_id)
         if lesson is None:
             return None
-        return lesson_message(tr, LessonCard.of(lesson, voting.counts(session, lesson_id)))
+        counts = voting.counts(session, lesson_id)
+        return lesson_message(tr, LessonCard.of(lesson, counts)), counts
 
 
 def post_lesson(deps: Deps, team_id: str, lesson_id: int, channel_id: str) -> PostResult:
@@ -54,21 +69,32 @@ def post_lesson(deps: Deps, team_id: str, lesson_id: int, channel_id: str) -> Po
 
 
 def refresh_lesson_message(deps: Deps, team_id: str, lesson_id: int) -> bool:
-    """Bring a posted lesson's vote counts up to date (chat.update)."""
-    with deps.db.session() as session:
+    """Bring a posted lesson's vote counts up to date (chat.update).
+
+    Two votes refreshed side by side can reach Slack in the opposite order to the one they read the
+    counts in, leaving the older count showing. So after updating, the counts are read again and the
+    message re-rendered when they moved: whoever updates last also checks last.
+    """
+    with deps.db.read_session() as session:
         lesson = lessons.get_lesson(session, team_id, lesson_id)
         where = (lesson.channel_id, lesson.message_ts) if lesson else (None, None)
     channel_id, ts = where
     if not channel_id or not ts:
         return False
-    rendered = render_lesson(deps, team_id, lesson_id, channel_id)
-    if rendered is None:
-        return False
-    try:
-        deps.client.chat_update(channel=channel_id, ts=ts, text=rendered.text, blocks=rendered.blocks)
-    except SlackApiError as exc:
-        log.warning("updating lesson %s failed: %s", lesson_id, error_code(exc))
-        return False
+    with _REFRESH_LOCKS[lesson_id % len(_REFRESH_LOCKS)]:
+        for _ in range(MAX_REFRESH_ROUNDS):
+            found = _render_with_counts(deps, team_id, lesson_id, channel_id)
+            if found is None:
+                return False
+            rendered, shown = found
+            try:
+                deps.client.chat_update(channel=channel_id, ts=ts, text=rendered.text, blocks=rendered.blocks)
+            except SlackApiError as exc:
+                log.warning("updating lesson %s failed: %s", lesson_id, error_code(exc))
+                return False
+            with deps.db.read_session() as session:
+                if voting.counts(session, lesson_id) == shown:
+                    return True
     return True
 
 

@@ -100,6 +100,18 @@ def test_reactions_count_as_useful_and_removing_takes_it_back(ws: LocalWorkspace
         assert session.scalar(select(func.count()).select_from(Vote).where(Vote.active.is_(True))) == 1
 
 
+def test_concurrent_votes_leave_the_latest_count_even_when_an_update_lands_late(ws: LocalWorkspace) -> None:
+    share(ws, "ola", "general", "Decide who owns the follow-up before the meeting ends")
+    message = last_bot_message(ws, "general")
+    channel = ws.channel_id("general")
+    # The first vote's chat.update is slow; the second vote's refresh must not be overwritten by it.
+    ws.standin.delay("chat.update", 1.0)
+    assert ws.driver.user_reacts(ws.user_id("ingrid"), channel, message.ts, "+1").ok
+    assert ws.driver.user_reacts(ws.user_id("per"), channel, message.ts, "bulb").ok
+    ws.settle()
+    assert button_labels(last_bot_message(ws, "general"))[0] == "👍 Useful · 2"
+
+
 def test_a_retried_event_has_its_effect_once(ws: LocalWorkspace) -> None:
     share(ws, "ola", "general", "Keep the incident channel for facts only")
     message = last_bot_message(ws, "general")
