@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from dotenv import load_dotenv
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, Respond
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
@@ -81,9 +81,21 @@ def build_app(
         next()
 
     @app.error
-    def report_error(error: Exception, body: dict[str, Any]) -> None:
+    def report_error(error: Exception, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         kind = body.get("type") or ("command" if body.get("command") else "request")
         log.exception("unhandled error in a %s listener: %s", kind, type(error).__name__, exc_info=error)
+        if not body.get("response_url"):
+            return  # events and form submissions have nobody to answer here
+        try:
+            tr = deps.translator_for(context.team_id)
+            # Said instead of silence to the person whose command or click failed (details: the log).
+            text = tr._(
+                "Sorry, something went wrong on my side and I could not finish that. "
+                "Please try again in a moment; if it keeps happening, tell an admin."
+            )
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        except Exception as exc:
+            log.warning("could not tell the user about the error: %s", type(exc).__name__)
 
     handlers.register_all(app)
     register_section(mentoring_digest_section)  # idempotent: the digest gains mentoring figures

@@ -156,3 +156,20 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(
     [(app, token)] = started
     assert token == "xapp-1-local"
     assert app.__class__.__name__ == "App"
+
+
+def test_a_failing_listener_tells_the_person_in_words(
+    ws: LocalWorkspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import handlers.lessons
+
+    def broken(*args: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("search index unavailable")
+
+    monkeypatch.setattr(handlers.lessons, "search_lessons", broken)
+    ola = ws.user_id("ola")
+    ws.driver.command(ola, ws.channel_id("general"), "/lesson", "search onboarding")
+    ws.settle()
+    told = ws.standin.ephemerals(user=ola)[-1].text
+    assert told.startswith("Sorry, something went wrong on my side")
+    assert "RuntimeError" in caplog.text and "search index unavailable" in caplog.text
