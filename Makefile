@@ -42,9 +42,9 @@ clean:
 # `update` keeps existing translations; `init` only ever runs when there is no catalog yet.
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header --sort-output -k _ -k ngettext:1,2 \
-		-o bot/locale/messages.pot bot handlers app.py scheduler.py
-	if [ -f bot/locale/nb/LC_MESSAGES/messages.po ]; then \
-		$(BIN)/pybabel update --no-fuzzy-matching -l nb -d bot/locale -i bot/locale/messages.pot; \
+		-o bot/core/locale/messages.pot bot handlers app.py scheduler.py
+	if [ -f bot/core/locale/nb/LC_MESSAGES/messages.po ]; then \
+		$(BIN)/pybabel update --no-fuzzy-matching -l nb -d bot/core/locale -i bot/core/locale/messages.pot; \
 	else \
-		$(BIN)/pybabel init -l nb -d bot/locale -i bot/locale/messages.pot; \
+		$(BIN)/pybabel init -l nb -d bot/core/locale -i bot/core/locale/messages.pot; \
 	fi

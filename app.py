@@ -16,29 +16,29 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
-from slack_bolt import App, BoltContext, Respond
+from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 import handlers
 import scheduler
-from bot.clock import Clock, SystemClock
-from bot.console import run_console
-from bot.deps import Deps
-from bot.executor import TrackingExecutor
-from bot.local_workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, LocalWorkspace, seed
-from bot.mentoring.digest_figures import digest_section as mentoring_digest_section
+from bot.core.clock import Clock, SystemClock
+from bot.core.deps import Deps
+from bot.core.settings import ConfigError, Settings, load_settings
+from bot.core.slack import QUICK_TIMEOUT_SECONDS, SlackGateway, make_client
+from bot.mentoring.digest_section import digest_section as mentoring_digest_section
 from bot.mentoring.jobs import run_due_mentoring
 from bot.rhythm import runner as rhythm
 from bot.rhythm.digest import register_section
-from bot.settings import ConfigError, Settings, load_settings
-from bot.slack_api import make_client
-from bot.slack_driver import SlackDriver, wsgi_poster
-from bot.slack_standin import SlackStandIn
-from handlers.context import DEPS_KEY
+from handlers import middleware
+from localslack.console import run_console
+from localslack.driver import SlackDriver, wsgi_poster
+from localslack.executor import TrackingExecutor
+from localslack.standin import SlackStandIn
+from localslack.workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, LocalWorkspace, seed
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -65,7 +65,7 @@ def build_app(
     listener_executor: Executor | None = None,
 ) -> tuple[App, Deps]:
     client = client or make_client(settings.bot_token, settings.api_url)
-    deps = Deps(settings=settings, db=db, clock=clock or SystemClock(), client=client)
+    deps = Deps.build(settings, db, clock or SystemClock(), gateway(settings, client))
     app = App(
         client=client,
         signing_secret=settings.signing_secret,
@@ -75,31 +75,17 @@ def build_app(
         logger=logging.getLogger("erfaring.bolt"),
     )
 
-    @app.use
-    def provide_deps(context: BoltContext, next: Callable[[], None]) -> None:
-        context[DEPS_KEY] = deps
-        next()
-
-    @app.error
-    def report_error(error: Exception, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-        kind = body.get("type") or ("command" if body.get("command") else "request")
-        log.exception("unhandled error in a %s listener: %s", kind, type(error).__name__, exc_info=error)
-        if not body.get("response_url"):
-            return  # events and form submissions have nobody to answer here
-        try:
-            tr = deps.translator_for(context.team_id)
-            # Said instead of silence to the person whose command or click failed (details: the log).
-            text = tr._(
-                "Sorry, something went wrong on my side and I could not finish that. "
-                "Please try again in a moment; if it keeps happening, tell an admin."
-            )
-            respond(text=text, response_type="ephemeral", replace_original=False)
-        except Exception as exc:
-            log.warning("could not tell the user about the error: %s", type(exc).__name__)
-
+    middleware.install(app, deps)
     handlers.register_all(app)
     register_section(mentoring_digest_section)  # idempotent: the digest gains mentoring figures
     return app, deps
+
+
+def gateway(settings: Settings, client: WebClient) -> SlackGateway:
+    """The Slack gateway: `client` for everything, and a no-retry, 1-second client for the lookups
+    made before an ack (a person's language)."""
+    quick = make_client(settings.bot_token, settings.api_url, max_retries=0, timeout=QUICK_TIMEOUT_SECONDS)
+    return SlackGateway(client, quick_client=quick)
 
 
 def make_wsgi(app: App, db: Database) -> WSGIApplication:
@@ -192,7 +178,7 @@ def rhythm_now(settings: Settings, kind: str, channel: str | None, *, preview: b
     db = open_database(settings)
     try:
         client = make_client(settings.bot_token, settings.api_url)
-        deps = Deps(settings=settings, db=db, clock=SystemClock(), client=client)
+        deps = Deps.build(settings, db, SystemClock(), gateway(settings, client))
         if preview:
             texts, problems = rhythm.preview_texts(deps, deps.clock.now(), channel=channel)
             print("\n\n".join(texts) if texts or problems else "no subscribed channels")

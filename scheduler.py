@@ -18,8 +18,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.deps import Deps
-from bot.events import prune_events
+from bot.core.deps import Deps
+from bot.core.events import prune_events
 from bot.mentoring.jobs import run_due_mentoring
 from bot.rhythm import runner
 from bot.rhythm.runner import DEFAULT_GRACE, RunReport

@@ -5,7 +5,7 @@
 For each server, two processes are started on free 127.0.0.1 ports (bench/ack_server.py): Erfaring
 exactly as `python app.py serve` builds it, and a bare slack_bolt.App whose /lesson listener only
 calls ack(), both behind Bolt's WSGI adapter. The app's Web API calls after the ack go to the local
-Slack stand-in in this process. Requests are signed like Slack's (bot.slack_driver) and sent one at a
+Slack stand-in in this process. Requests are signed like Slack's (localslack.driver) and sent one at a
 time; each round sends one to every app on every server, in a seeded random order, so all of them
 meet the same background load. Latency is the client's time to the HTTP response, which is the ack.
 Before each request the previous one's post-ack work has finished (its message reached the stand-in)
@@ -47,9 +47,9 @@ from typing import Any
 
 from sqlalchemy import make_url, text
 
-from bot.local_workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, seed
-from bot.slack_driver import Response, SlackDriver, http_poster
-from bot.slack_standin import SlackStandIn
+from localslack.driver import Response, SlackDriver, http_poster
+from localslack.standin import SlackStandIn
+from localslack.workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, seed
 from storage.db import Database
 from storage.migrate import upgrade
 

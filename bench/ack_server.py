@@ -3,7 +3,7 @@
     python -m bench.ack_server {erfaring|bare} {waitress|gunicorn} PORT [--threads 8]
 
 Configuration comes from the environment, as in production: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
-SLACK_API_URL (the stand-in) and, for Erfaring, DATABASE_URL and ERFARING_* (bot.settings).
+SLACK_API_URL (the stand-in) and, for Erfaring, DATABASE_URL and ERFARING_* (bot.core.settings).
 
 erfaring — app.build_app + app.make_wsgi: exactly what `python app.py serve` serves (no scheduler).
 bare     — a slack_bolt.App whose /lesson listener only acks, behind the same Bolt WSGI adapter.
@@ -27,7 +27,7 @@ HOST = "127.0.0.1"
 
 def erfaring_wsgi() -> WSGIApplication:
     import app
-    from bot.settings import load_settings
+    from bot.core.settings import load_settings
 
     settings = load_settings(os.environ, require_slack=True)
     db = app.open_database(settings)

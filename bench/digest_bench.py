@@ -34,13 +34,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, text
 
 from bench.common import after_postgresql_load, bench_database, percentiles, server_version, write_result
-from bot.i18n import translator
-from bot.lessons import author_hash
+from bot.core.i18n import translator
+from bot.lessons.service import author_hash
 from bot.rhythm.digest import build_digest
+from bot.rhythm.digest_views import digest_message
 from bot.rhythm.timing import Schedule, due_between
-from bot.views.digest import digest_message
 from storage.db import Database
-from storage.models import Lesson, Vote
+from storage.lessons.models import Lesson, Vote
 
 TARGET_P95_MS = 100.0
 SCHEMA = "bench_digest"

@@ -1,4 +1,4 @@
-"""Search benchmark: FTS (bot.search.search) against a naive LIKE scan, at 100k lessons.
+"""Search benchmark: FTS (bot.lessons.search.search) against a naive LIKE scan, at 100k lessons.
 
     python -m bench.search_bench [--lessons 100000] [--database-url URL] [--queries 200]
 
@@ -27,10 +27,10 @@ from sqlalchemy import insert, make_url, text
 from sqlalchemy.engine import URL
 
 from bench.common import after_postgresql_load, bench_database, percentiles, server_version, write_result
-from bot.search import query_terms, search
+from bot.lessons.search import query_terms, search
 from storage.db import Database
-from storage.models import Lesson, LessonTag, Vote
-from storage.search import CANDIDATE_LIMIT, like_search_lesson_ids, search_lesson_ids
+from storage.lessons.models import Lesson, LessonTag, Vote
+from storage.lessons.search import CANDIDATE_LIMIT, like_search_lesson_ids, search_lesson_ids
 
 TARGET_P95_MS = 20.0
 SCHEMA = "bench_search"

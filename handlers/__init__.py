@@ -1,12 +1,12 @@
-"""Bolt listeners, one module per feature, each with a `register(app)`."""
+"""Bolt listeners, one package per feature, each with a `register(app)` that wires named listeners."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import dedupe, lessons, mentoring, rhythm
+from handlers import lessons, mentoring, rhythm
 
-FEATURES = (dedupe, lessons, rhythm, mentoring)
+FEATURES = (lessons, rhythm, mentoring)
 
 
 def register_all(app: App) -> None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.command_words import aliases, ascii_number
+from bot.core.words import aliases, ascii_number
 
 
 class MentorVerb(StrEnum):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.mentoring.requests import MentorshipStatus
 from storage.db import rowcount
-from storage.mentoring_models import FollowUpAnswer, MentoringSettings, Mentorship
+from storage.mentoring.models import FollowUpAnswer, MentoringSettings, Mentorship
 
 DEFAULT_FOLLOWUP_DAYS = 14
 MIN_FOLLOWUP_DAYS = 1

@@ -15,9 +15,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.deps import Deps
+from bot.core.deps import Deps
 from bot.mentoring import followups, profiles, requests
-from bot.mentoring.flow import (
+from bot.mentoring.flows import (
     CLAIM_STALE,
     AdvanceKind,
     Presence,
@@ -29,10 +29,10 @@ from bot.mentoring.flow import (
     update_offer_dm,
     withdraw_offers_of,
 )
-from bot.mentoring.followup_flow import send_step
+from bot.mentoring.followup_flows import send_step
 from bot.mentoring.followups import StepKind
 from bot.mentoring.requests import MentorshipStatus, OfferStatus, Outcome, RequestStatus
-from storage.mentoring_models import MentorOffer, MentorRequest, Mentorship
+from storage.mentoring.models import MentorOffer, MentorRequest, Mentorship
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def run_due_mentoring(deps: Deps, now: datetime) -> MentoringReport:
 
     def check_mentor(index: int) -> None:
         team_id, mentor_id = pending_mentors[index]
-        if not presence.gone(mentor_id):
+        if not presence.gone(team_id, mentor_id):
             return
         with deps.db.session() as session:
             profiles.mark_left(session, team_id, mentor_id, now)

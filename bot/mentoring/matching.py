@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.mentoring.profiles import ProfileStatus, same_unit
-from storage.mentoring_models import MentorOffer, MentorProfile, MentorRequest, Mentorship, MentorTopic
+from storage.mentoring.models import MentorOffer, MentorProfile, MentorRequest, Mentorship, MentorTopic
 
 # A decline (or an offer left to expire) this recent puts that mentor last for the same requester.
 RECENT_DECLINE = timedelta(days=90)

@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import tags
+from bot.core import tags
 from storage.db import rowcount
-from storage.mentoring_models import MentorProfile, MentorTopic
+from storage.mentoring.models import MentorProfile, MentorTopic
 
 CAPACITY_DEFAULT = 2
 CAPACITY_MAX = 10

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.lessons.list_views import ListedLesson
+from bot.mentoring.list_views import ListedMentor, MyStatus, StatusMentorship, StatusOffer, StatusRequest
 from bot.mentoring.profiles import ProfileStatus, profile_view
 from bot.mentoring.requests import MentorshipStatus, OfferStatus, open_requests_of, pending_offer_for
-from bot.views.lesson_lists import ListedLesson
-from bot.views.mentoring_lists import ListedMentor, MyStatus, StatusMentorship, StatusOffer, StatusRequest
-from storage.mentoring_models import MentorOffer, MentorProfile, MentorRequest, Mentorship, MentorTopic
-from storage.models import Lesson, LessonTag, Vote
+from storage.lessons.models import Lesson, LessonTag, Vote
+from storage.mentoring.models import MentorOffer, MentorProfile, MentorRequest, Mentorship, MentorTopic
 
 BEST_LESSONS = 5
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.mentoring.profiles import ProfileStatus, get_profile
 from storage.db import rowcount
-from storage.mentoring_models import MentorOffer, MentorRequest, Mentorship
+from storage.mentoring.models import MentorOffer, MentorRequest, Mentorship
 
 OFFER_TTL = timedelta(hours=48)
 NOTE_MAX = 1000

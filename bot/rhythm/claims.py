@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.db import Database
-from storage.rhythm_models import ScheduledPost
+from storage.rhythm.models import ScheduledPost
 
 # Longer than one post can take with every retry and Retry-After wait (see runner.POST_BUDGET).
 STALE_AFTER = timedelta(minutes=15)

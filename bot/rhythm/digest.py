@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, literal, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.lessons import author_hash
+from bot.lessons.service import author_hash
 from bot.rhythm.timing import weeks_before
-from storage.models import Lesson, Vote
+from storage.lessons.models import Lesson, Vote
 
 log = logging.getLogger(__name__)
 

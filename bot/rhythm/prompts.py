@@ -15,11 +15,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.rhythm.parsing import PROMPT, Field, InvalidValue
-from bot.settings import LANGUAGES
-from storage.rhythm_models import CustomPrompt, ScheduledPost
+from bot.core.settings import LANGUAGES
+from bot.rhythm.commands import PROMPT, Field, InvalidValue
+from storage.rhythm.models import CustomPrompt, ScheduledPost
 
-LIBRARY_DIR = Path(__file__).parents[1] / "prompts"
+LIBRARY_DIR = Path(__file__).parent / "prompts_library"
 CUSTOM_MAX = 300
 # Per workspace and language: keeps `/erfaring prompts list` within one message.
 CUSTOM_LIMIT = 100

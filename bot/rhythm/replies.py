@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import lessons
-from bot.rhythm.parsing import PROMPT
-from storage.prompt_reply_models import PromptReply
-from storage.rhythm_models import ScheduledPost
+from bot.lessons import service as lessons
+from bot.rhythm.commands import PROMPT
+from storage.rhythm.models import PromptReply, ScheduledPost
 
 RAISED_HANDS = frozenset({"raised_hand", "hand"})
 

@@ -24,20 +24,20 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 
-from bot.deps import Deps
-from bot.i18n import Translator, translator
-from bot.mrkdwn import escape
-from bot.publishing import tell_user
+from bot.core.blockkit import Rendered
+from bot.core.deps import Deps
+from bot.core.i18n import Translator, translator
+from bot.core.mrkdwn import escape
+from bot.core.slack import error_code
+from bot.lessons.flows import tell_user
 from bot.rhythm import claims, timing
 from bot.rhythm.claims import Claim, SlotKey, Status
 from bot.rhythm.digest import DigestData, SectionHook, build_digest
+from bot.rhythm.digest_views import Decorations, digest_as_text, digest_message
 from bot.rhythm.prompts import next_prompt
 from bot.rhythm.timing import DIGEST, KINDS, PROMPT, Schedule, Slot
-from bot.slack_api import error_code
-from bot.views.digest import Decorations, digest_as_text, digest_message
-from bot.views.lessons import Rendered
-from bot.views.rhythm import prompt_message
-from storage.rhythm_models import Subscription
+from bot.rhythm.views import prompt_message
+from storage.rhythm.models import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ def active_channels(deps: Deps, *, team: str | None = None, channel: str | None 
                     team_id=sub.team_id,
                     channel_id=sub.channel_id,
                     timezone=timing.effective_timezone(session, sub, deps.settings.timezone),
-                    language=timing.effective_language(session, sub, deps.settings.language),
+                    language=deps.languages.channel(sub.team_id, sub.channel_id),
                     holiday_country=sub.holiday_country,
                     paused_until=sub.paused_until,
                     created_by=sub.created_by,
@@ -330,14 +330,14 @@ def _render(run: _Run, sub: Channel, claim: Claim, tr: Translator) -> Rendered:
             tz=sub.tz,
             secret_key=run.deps.settings.secret_key,
             language=sub.language,
-            show_channel=lambda channel_id: _is_public(run, channel_id),
+            show_channel=lambda channel_id: _is_public(run, sub.team_id, channel_id),
             sections=run.sections,
         )
     return digest_message(tr, data, decorate(run.deps, data, run.names))
 
 
 def _post(run: _Run, claim: Claim, rendered: Rendered) -> SlackResponse:
-    return run.deps.client.chat_postMessage(
+    return run.deps.slack.client(claim.key.team_id).chat_postMessage(
         channel=claim.key.channel_id,
         text=rendered.text,
         blocks=rendered.blocks,
@@ -355,7 +355,7 @@ def _already_in_channel(run: _Run, claim: Claim) -> str | None:
     """The ts of our message for this claim if it is in the channel (needs channels:history)."""
     oldest = claim.due_at - HISTORY_SLACK
     try:
-        response = run.deps.client.conversations_history(
+        response = run.deps.slack.client(claim.key.team_id).conversations_history(
             channel=claim.key.channel_id,
             oldest=f"{oldest.timestamp():.6f}",
             limit=200,
@@ -463,7 +463,7 @@ def _channel_failed(run: _Run, sub: Channel, kind: str, code: str) -> None:
             row.updated_at = run.now
     if previous == code:
         return  # admins heard about this one already; do not DM them every week
-    text = _failure_text(deps.translator_for(sub.team_id), kind, sub.channel_id, code)
+    text = _failure_text(deps.languages.for_workspace(sub.team_id), kind, sub.channel_id, code)
     for user_id in admins_for(deps, sub):
         tell_user(deps, user_id, text)
 
@@ -478,11 +478,11 @@ def _channel_ok(run: _Run, sub: Channel) -> None:
 # --- digest decorations: names, links, which channels are public ----------------------------------
 
 
-def _is_public(run: _Run, channel_id: str) -> bool:
+def _is_public(run: _Run, team_id: str, channel_id: str) -> bool:
     """Only lessons from public channels cross into other channels' digests."""
     if channel_id not in run.public:
         try:
-            info = run.deps.client.conversations_info(channel=channel_id)
+            info = run.deps.slack.client(team_id).conversations_info(channel=channel_id)
             found = info.get("channel") or {}
             run.public[channel_id] = not (
                 found.get("is_private") or found.get("is_im") or found.get("is_mpim")
@@ -501,12 +501,12 @@ def decorate(deps: Deps, data: DigestData, names: dict[str, str | None] | None =
     shown = [*data.lessons, *data.others]
     for author in {lesson.author_id for lesson in shown if lesson.author_id}:
         if author not in names:
-            names[author] = _display_name(deps, author)
+            names[author] = _display_name(deps, data.team_id, author)
     links: dict[int, str] = {}
     for lesson in shown:
         if lesson.channel_id and lesson.message_ts:
             try:
-                response = deps.client.chat_getPermalink(
+                response = deps.slack.client(data.team_id).chat_getPermalink(
                     channel=lesson.channel_id, message_ts=lesson.message_ts
                 )
                 links[lesson.id] = str(response["permalink"])
@@ -517,17 +517,9 @@ def decorate(deps: Deps, data: DigestData, names: dict[str, str | None] | None =
     return Decorations(names={k: v for k, v in names.items() if v}, links=links)
 
 
-def _display_name(deps: Deps, user_id: str) -> str | None:
-    try:
-        user = deps.client.users_info(user=user_id).get("user") or {}
-    except SlackApiError as exc:
-        log.info("users.info failed for a digest author: %s", error_code(exc))
-        return None
-    profile = user.get("profile") or {}
-    name = (
-        profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
-    )
-    return str(name) if name else None
+def _display_name(deps: Deps, team_id: str, user_id: str) -> str | None:
+    info = deps.slack.user_info(team_id, user_id)
+    return info.name if info else None
 
 
 # --- previews ----------------------------------------------------------------------------------------

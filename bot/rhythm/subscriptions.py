@@ -1,6 +1,6 @@
 """Channel subscriptions to the weekly rhythm and their settings. Plain data in, rows out; no Slack.
 
-Values arrive already parsed (bot.rhythm.parsing); the setters check them again, so a caller that
+Values arrive already parsed (bot.rhythm.commands); the setters check them again, so a caller that
 skips parsing still cannot store a bad zone, language or country.
 """
 
@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.rhythm import parsing, timing
-from bot.rhythm.parsing import DIGEST, PROMPT, Field, InvalidValue
-from bot.workspaces import language_for
-from storage.rhythm_models import Subscription
+from bot.rhythm import commands as parsing
+from bot.rhythm import timing
+from bot.rhythm.commands import DIGEST, PROMPT, Field, InvalidValue
+from storage.rhythm.models import Subscription
 
 
 class NotSubscribed(LookupError):
@@ -117,16 +117,6 @@ def set_timezone(session: Session, team_id: str, channel_id: str, name: str, now
     return sub
 
 
-def set_language(
-    session: Session, team_id: str, channel_id: str, language: str, now: datetime
-) -> Subscription:
-    sub = _require(session, team_id, channel_id)
-    sub.language = parsing.parse_language(language)
-    sub.updated_at = now
-    session.flush()
-    return sub
-
-
 def set_holidays(
     session: Session, team_id: str, channel_id: str, country: str | None, now: datetime
 ) -> Subscription:
@@ -172,8 +162,15 @@ class ChannelSettings:
 
 
 def settings_of(
-    session: Session, sub: Subscription, *, default_language: str, default_timezone: str, now: datetime
+    session: Session,
+    sub: Subscription,
+    *,
+    language: str,
+    language_inherited: bool,
+    default_timezone: str,
+    now: datetime,
 ) -> ChannelSettings:
+    """The subscription's settings; its language (the channel's, bot.core.language) comes from outside."""
     return ChannelSettings(
         channel_id=sub.channel_id,
         active=sub.active,
@@ -183,17 +180,9 @@ def settings_of(
         digest_time=sub.digest_time,
         timezone=timing.effective_timezone(session, sub, default_timezone),
         timezone_inherited=timing.zone(sub.timezone) is None,
-        language=timing.effective_language(session, sub, default_language),
-        language_inherited=sub.language is None,
+        language=language,
+        language_inherited=language_inherited,
         holiday_country=sub.holiday_country,
         paused_until=sub.paused_until if timing.is_paused(sub, now) else None,
         last_error=sub.last_error,
     )
-
-
-def channel_language(session: Session, team_id: str, channel_id: str, default: str) -> str:
-    """The language the channel is spoken to in: its own, else the workspace's, else the default."""
-    sub = get(session, team_id, channel_id)
-    if sub is not None:
-        return timing.effective_language(session, sub, default)
-    return language_for(session, team_id, default)

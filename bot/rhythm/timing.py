@@ -17,9 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from sqlalchemy.orm import Session
 
-from bot.settings import LANGUAGES
-from storage.models import Workspace
-from storage.rhythm_models import Subscription
+from storage.core.models import Workspace
+from storage.rhythm.models import Subscription
 
 PROMPT = "prompt"
 DIGEST = "digest"
@@ -85,16 +84,6 @@ def effective_timezone(session: Session, sub: Subscription, default: str) -> str
     if workspace is not None and zone(workspace.timezone):
         return str(workspace.timezone)
     return default if zone(default) else "UTC"
-
-
-def effective_language(session: Session, sub: Subscription, default: str) -> str:
-    """The channel's own language, else the workspace's, else the deployment's."""
-    if sub.language in LANGUAGES:
-        return str(sub.language)
-    workspace = session.get(Workspace, sub.team_id)
-    if workspace is not None and workspace.language in LANGUAGES:
-        return str(workspace.language)
-    return default if default in LANGUAGES else "en"
 
 
 # --- wall clock → instants ------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 import app as erfaring
-from bot.clock import FakeClock
-from bot.local_workspace import LocalWorkspace
+from localslack.clock import FakeClock
+from localslack.workspace import LocalWorkspace
 from storage.db import Database
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday morning in Oslo (09:00 CET)

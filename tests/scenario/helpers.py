@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.local_workspace import LocalWorkspace
-from bot.slack_standin import Ephemeral, Message
+from localslack.standin import Ephemeral, Message
+from localslack.workspace import LocalWorkspace
 
 
 def bot_messages(ws: LocalWorkspace, channel: str) -> list[Message]:

@@ -14,7 +14,7 @@ import pytest
 
 import app as erfaring
 import handlers
-from bot.local_workspace import LocalWorkspace
+from localslack.workspace import LocalWorkspace
 from storage.db import Database
 
 MANIFEST = json.loads((Path(__file__).parents[2] / "manifest.json").read_text())
@@ -112,7 +112,7 @@ def test_serve_starts_a_production_server_with_healthz_and_signed_events(
             time.sleep(0.1)
     assert status == 200 and body == "ok\n"
     assert _get(f"http://127.0.0.1:{port}/nowhere")[0] == 404
-    from bot.slack_driver import SlackDriver, http_poster
+    from localslack.driver import SlackDriver, http_poster
 
     driver = SlackDriver(
         env["SLACK_SIGNING_SECRET"], ws.standin, http_poster(f"http://127.0.0.1:{port}/slack/events")

@@ -16,15 +16,16 @@ from rich.console import Console
 from sqlalchemy import select
 
 import app as erfaring
-from bot.clock import Clock, FakeClock
-from bot.console import run_console
-from bot.console.app_info import AppInfo, load_app_info
-from bot.console.session import RunDue, no_due_jobs
-from bot.deps import Deps
-from bot.local_workspace import LOCAL_TEAM_ID, LocalWorkspace
-from storage.console_models import ConsoleState
+from bot.core.clock import Clock
+from bot.core.deps import Deps
+from localslack.clock import FakeClock
+from localslack.console import run_console
+from localslack.console.app_info import AppInfo, load_app_info
+from localslack.console.session import RunDue, no_due_jobs
+from localslack.console.state_models import ConsoleState
+from localslack.workspace import LOCAL_TEAM_ID, LocalWorkspace
 from storage.db import Database
-from storage.models import Lesson, Vote
+from storage.lessons.models import Lesson, Vote
 from tests.scenario.conftest import START
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.txt"

@@ -6,9 +6,9 @@ import json
 from datetime import timedelta
 
 import scheduler
-from bot.clock import FakeClock
-from bot.local_workspace import LocalWorkspace
-from bot.views.mentoring import MentorAction
+from bot.mentoring.views import MentorAction
+from localslack.clock import FakeClock
+from localslack.workspace import LocalWorkspace
 from tests.scenario.helpers import bot_messages
 
 

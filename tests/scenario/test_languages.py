@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.i18n import translator
-from bot.local_workspace import LocalWorkspace
+from bot.core.i18n import translator
+from localslack.workspace import LocalWorkspace
 from tests.scenario.helpers import last_bot_message
 
 
@@ -44,16 +44,16 @@ def test_a_channel_may_speak_another_language_than_its_workspace(ws: LocalWorksp
 
 def test_erfaring_language_setting_defaults_to_the_deployment_language(ws: LocalWorkspace) -> None:
     assert ws.deps.settings.language == "en"
-    assert ws.deps.translator_for(ws.standin.team_id).language == "en"
+    assert ws.deps.languages.workspace(ws.standin.team_id) == "en"
 
 
 def test_languages_are_remembered_briefly_and_forgotten_on_change(ws: LocalWorkspace) -> None:
-    from bot.workspaces import set_language
+    from storage.core.queries import set_workspace_language
 
     team = ws.standin.team_id
-    assert ws.deps.translator_for(team).language == "en"
+    assert ws.deps.languages.workspace(team) == "en"
     with ws.deps.db.session() as session:  # changed behind the app's back, e.g. by another replica
-        set_language(session, team, "nb", ws.deps.clock.now())
-    assert ws.deps.translator_for(team).language == "en", "remembered, not read on every ack"
-    ws.deps.forget_languages(team)
-    assert ws.deps.translator_for(team).language == "nb"
+        set_workspace_language(session, team, "nb", ws.deps.clock.now())
+    assert ws.deps.languages.workspace(team) == "en", "remembered, not read on every ack"
+    ws.deps.languages.forget(team)
+    assert ws.deps.languages.workspace(team) == "nb"

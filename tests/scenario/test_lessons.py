@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FakeClock
-from bot.lessons import TEXT_MAX
-from bot.local_workspace import LocalWorkspace
-from bot.views.lessons import LessonAction, LessonBlock, LessonCallback, LessonOption
-from bot.voting import DEBOUNCE
-from storage.models import Lesson, Vote
+from bot.lessons.service import TEXT_MAX
+from bot.lessons.views import LessonAction, LessonBlock, LessonCallback, LessonOption
+from bot.lessons.voting import DEBOUNCE
+from localslack.clock import FakeClock
+from localslack.workspace import LocalWorkspace
+from storage.lessons.models import Lesson, Vote
 from tests.scenario.helpers import bot_messages, button_labels, everything_sent, last_bot_message, texts
 
 
@@ -350,7 +350,7 @@ def test_posting_in_a_private_channel_without_the_bot_tells_the_author(ws: Local
 
 
 def test_bad_or_stale_signature_is_rejected_and_changes_nothing(ws: LocalWorkspace) -> None:
-    from bot.slack_driver import SlackDriver, wsgi_poster
+    from localslack.driver import SlackDriver, wsgi_poster
 
     forged = SlackDriver("not-the-secret", ws.standin, ws.driver._post)
     response = forged.command(ws.user_id("ola"), ws.channel_id("general"), "/lesson", "forged lesson")

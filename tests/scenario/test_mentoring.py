@@ -9,22 +9,16 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 import app as erfaring
-from bot.clock import FakeClock
-from bot.local_workspace import LocalWorkspace
 from bot.mentoring import requests as mentor_requests
-from bot.mentoring.demo import demo_one_match
-from bot.mentoring.digest_figures import mentoring_digest_lines
+from bot.mentoring.digest_section import mentoring_digest_lines
 from bot.mentoring.jobs import MentoringReport, run_due_mentoring
-from bot.slack_standin import Message
-from bot.views.mentoring import MentorAction, MentorBlock, MentorCallback
+from bot.mentoring.views import MentorAction, MentorBlock, MentorCallback
+from localslack.clock import FakeClock
+from localslack.demo import demo_one_match
+from localslack.standin import Message
+from localslack.workspace import LocalWorkspace
 from storage.db import Database
-from storage.mentoring_models import (
-    FollowUpAnswer,
-    MentorOffer,
-    MentorProfile,
-    MentorRequest,
-    Mentorship,
-)
+from storage.mentoring.models import FollowUpAnswer, MentorOffer, MentorProfile, MentorRequest, Mentorship
 from tests.scenario.helpers import bot_messages, button_labels, texts
 
 OFFER_BUTTONS = ["Accept", "Decline", "Decline and pause me"]

@@ -11,15 +11,15 @@ import json
 
 from sqlalchemy import select
 
-from bot.i18n import translator
-from bot.lessons import TEXT_MAX
-from bot.local_workspace import LocalWorkspace
+from bot.core.i18n import translator
+from bot.lessons.service import TEXT_MAX
+from bot.lessons.views import LessonBlock, LessonCallback, LessonOption, parse_metadata
 from bot.rhythm.prompts import next_prompt
-from bot.slack_standin import Message
-from bot.views.lessons import LessonBlock, LessonCallback, LessonOption, parse_metadata
-from bot.views.rhythm import RhythmAction, RhythmBlock, prompt_message
-from storage.models import Lesson
-from storage.rhythm_models import CustomPrompt, ScheduledPost
+from bot.rhythm.views import RhythmAction, RhythmBlock, prompt_message
+from localslack.standin import Message
+from localslack.workspace import LocalWorkspace
+from storage.lessons.models import Lesson
+from storage.rhythm.models import CustomPrompt, ScheduledPost
 from tests.scenario.helpers import button_labels, everything_sent, last_bot_message
 
 

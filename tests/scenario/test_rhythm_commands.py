@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.local_workspace import LocalWorkspace
 from bot.rhythm.prompts import builtin_prompts
-from storage.rhythm_models import CustomPrompt, Subscription
+from localslack.workspace import LocalWorkspace
+from storage.rhythm.models import CustomPrompt, Subscription
 from tests.scenario.conftest import START
 from tests.scenario.helpers import everything_sent
 
@@ -141,7 +141,8 @@ def test_every_setting_with_english_and_norwegian_weekdays(ws: LocalWorkspace) -
     erfaring(ws, "kari", "team-platform", "language nb")
     sub = subscription(ws, "team-platform")
     assert sub is not None
-    assert (sub.paused_until, sub.holiday_country, sub.language) == (None, None, "nb")
+    assert (sub.paused_until, sub.holiday_country) == (None, None)
+    assert ws.deps.languages.channel_own(ws.standin.team_id, ws.channel_id("team-platform")) == "nb"
 
 
 def test_invalid_values_are_refused_at_once_naming_what_is_accepted(ws: LocalWorkspace) -> None:
@@ -169,13 +170,13 @@ def test_invalid_values_are_refused_at_once_naming_what_is_accepted(ws: LocalWor
     assert len(ws.standin.calls_to("users.info")) == users_info_calls, "refused before any slow check"
     after = subscription(ws, "team-platform")
     assert after is not None and before is not None
-    assert (after.prompt_time, after.timezone, after.language, after.holiday_country, after.paused_until) == (
+    assert (after.prompt_time, after.timezone, after.holiday_country, after.paused_until) == (
         before.prompt_time,
         before.timezone,
-        before.language,
         before.holiday_country,
         before.paused_until,
     )
+    assert ws.deps.languages.channel_own(ws.standin.team_id, ws.channel_id("team-platform")) is None
     # A wrong value from someone typing rubbish cannot ping anyone either.
     shown = erfaring(ws, "ola", "general", "timezone <!channel>")
     assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown

@@ -16,16 +16,16 @@ from sqlalchemy import func, select
 
 import app as erfaring
 import scheduler
-from bot.clock import FakeClock
-from bot.local_workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, LocalWorkspace
+from bot.lessons.views import LessonAction
 from bot.rhythm import claims, runner
 from bot.rhythm.claims import Status
 from bot.rhythm.runner import RunReport
-from bot.slack_standin import Message
-from bot.views.lessons import LessonAction
+from localslack.clock import FakeClock
+from localslack.standin import Message
+from localslack.workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, LocalWorkspace
 from storage.db import Database
-from storage.models import Lesson, Vote
-from storage.rhythm_models import ScheduledPost, Subscription
+from storage.lessons.models import Lesson, Vote
+from storage.rhythm.models import ScheduledPost, Subscription
 from tests.scenario.conftest import START
 from tests.scenario.helpers import bot_messages, last_bot_message
 

@@ -7,7 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from storage.models import UTCDateTime
+from storage.base import UTCDateTime
 
 revision = "0001"
 down_revision = None

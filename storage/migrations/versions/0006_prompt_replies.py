@@ -7,7 +7,7 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
-from storage.models import UTCDateTime
+from storage.base import UTCDateTime
 
 revision = "0006"
 down_revision = "0002"

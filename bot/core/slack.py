@@ -1,0 +1,253 @@
+"""The one gateway to Slack's Web API: a client per workspace, people (cached), DMs and notes.
+
+Every Web API call the product makes goes through here or through a feature's flows module using
+`SlackGateway.client(team_id)`; handlers and services never call Slack themselves. Installing into
+many workspaces later changes `client()` alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.models.views import View
+
+log = logging.getLogger(__name__)
+
+# People's names, locales and titles change rarely; a few minutes of staleness is invisible.
+PEOPLE_CACHE_SECONDS = 300.0
+PEOPLE_CACHE_MAX = 10_000
+MISS_CACHE_SECONDS = 30.0
+# A person's locale is looked up before some acks: never let that lookup cost more than this.
+QUICK_TIMEOUT_SECONDS = 1
+
+
+def make_client(token: str | None, base_url: str, *, max_retries: int = 3, timeout: int = 10) -> WebClient:
+    client = WebClient(token=token, base_url=base_url, timeout=timeout)
+    # RateLimitErrorRetryHandler waits for Retry-After; only the connection handler is on by default.
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=max_retries),
+        RateLimitErrorRetryHandler(max_retry_count=max_retries),
+        ServerErrorRetryHandler(max_retry_count=max_retries),
+    ]
+    return client
+
+
+def error_code(exc: Exception) -> str:
+    """Slack's error code for a failed call ('channel_not_found', ...), or a generic one."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or "unknown_error")
+    return type(exc).__name__
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: str
+    is_admin: bool
+    deleted: bool
+    tz: str | None
+    title: str
+    locale: str | None  # Slack's locale for the person, e.g. "nb-NO" (users.info include_locale)
+    name: str  # how the person is shown: display name, else real name, else handle
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel: str
+    ts: str
+
+
+def _user_of(user_id: str, user: dict[str, Any]) -> UserInfo:
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+    )
+    return UserInfo(
+        id=user_id,
+        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        deleted=bool(user.get("deleted")),
+        tz=user.get("tz"),
+        title=str(profile.get("title") or ""),
+        locale=str(user["locale"]) if user.get("locale") else None,
+        name=str(name or user_id),
+    )
+
+
+class SlackGateway:
+    """Clients per workspace, and the calls every feature shares (people, DMs, notes, modals)."""
+
+    def __init__(
+        self,
+        client: WebClient | Callable[[str], WebClient],
+        *,
+        quick_client: WebClient | Callable[[str], WebClient] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._quick = quick_client
+        self._monotonic = monotonic
+        self._people: dict[tuple[str, str], tuple[float, UserInfo | None]] = {}
+        self._channels: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    # -- clients -------------------------------------------------------------------------------------
+
+    def client(self, team_id: str) -> WebClient:
+        """The workspace's client. The one place that decides which token speaks for a workspace."""
+        return self._client(team_id) if callable(self._client) else self._client
+
+    def _quick_client(self, team_id: str) -> WebClient:
+        quick = self._quick
+        if quick is None:
+            return self.client(team_id)
+        return quick(team_id) if callable(quick) else quick
+
+    # -- people ---------------------------------------------------------------------------------------
+
+    def user_info(
+        self, team_id: str, user_id: str, *, fresh: bool = False, quick: bool = False
+    ) -> UserInfo | None:
+        """users.info (with the locale), remembered for a few minutes; None when Slack cannot say.
+
+        `fresh` skips the memory (admin checks); `quick` gives up after QUICK_TIMEOUT_SECONDS without
+        retries, for lookups made before an ack."""
+        key = (team_id, user_id)
+        now = self._monotonic()
+        if not fresh:
+            with self._lock:
+                cached = self._people.get(key)
+            if cached is not None and now - cached[0] < PEOPLE_CACHE_SECONDS:
+                return cached[1]
+        client = self._quick_client(team_id) if quick else self.client(team_id)
+        info: UserInfo | None = None
+        try:
+            response = client.users_info(user=user_id, include_locale=True)
+            info = _user_of(user_id, response.get("user") or {})
+        except SlackApiError as exc:
+            log.warning("users.info failed for a user: %s", error_code(exc))
+        except OSError as exc:  # a timeout or a refused connection: Slack cannot say right now
+            log.warning("users.info did not answer in time: %s", type(exc).__name__)
+        with self._lock:
+            if len(self._people) >= PEOPLE_CACHE_MAX:
+                self._people.clear()
+            # Not knowing is remembered too, briefly: an outage must not cost every ack a timeout.
+            self._people[key] = (now if info else now - PEOPLE_CACHE_SECONDS + MISS_CACHE_SECONDS, info)
+        return info
+
+    def is_admin(self, team_id: str, user_id: str, configured: frozenset[str]) -> bool:
+        """Slack workspace admins and owners (asked fresh), plus anyone named in ERFARING_ADMINS."""
+        if user_id in configured:
+            return True
+        info = self.user_info(team_id, user_id, fresh=True)
+        return bool(info and info.is_admin)
+
+    def names(self, team_id: str, user_ids: Iterable[str], limit: int = 10) -> dict[str, str]:
+        """How people are shown (for @mentions in saved text); unknown ones are left out."""
+        found: dict[str, str] = {}
+        for user_id in list(dict.fromkeys(user_ids))[:limit]:
+            info = self.user_info(team_id, user_id)
+            if info is not None:
+                found[user_id] = info.name
+        return found
+
+    def channel_info(self, team_id: str, channel_id: str, *, fresh: bool = False) -> dict[str, Any] | None:
+        """conversations.info's channel, remembered for a few minutes; None when Slack cannot say."""
+        key = (team_id, channel_id)
+        now = self._monotonic()
+        if not fresh:
+            with self._lock:
+                cached = self._channels.get(key)
+            if cached is not None and now - cached[0] < PEOPLE_CACHE_SECONDS:
+                return cached[1]
+        try:
+            channel = self.client(team_id).conversations_info(channel=channel_id).get("channel") or {}
+        except SlackApiError as exc:
+            log.info("conversations.info failed for a channel: %s", error_code(exc))
+            return None
+        with self._lock:
+            if len(self._channels) >= PEOPLE_CACHE_MAX:
+                self._channels.clear()
+            self._channels[key] = (now, dict(channel))
+        return dict(channel)
+
+    def channel_names(self, team_id: str, channel_ids: Iterable[str], limit: int = 10) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for channel_id in list(dict.fromkeys(channel_ids))[:limit]:
+            channel = self.channel_info(team_id, channel_id)
+            if channel and channel.get("name"):
+                found[channel_id] = str(channel["name"])
+        return found
+
+    # -- messages ----------------------------------------------------------------------------------------
+
+    def dm(
+        self, team_id: str, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> Posted | None:
+        """A DM from the app (chat.postMessage to the user id); where it landed, or None when it failed."""
+        try:
+            response = self.client(team_id).chat_postMessage(
+                channel=user_id, text=text, blocks=blocks, unfurl_links=False
+            )
+        except SlackApiError as exc:
+            log.warning("a DM could not be sent: %s", error_code(exc))
+            return None
+        return Posted(str(response["channel"]), str(response["ts"]))
+
+    def tell(
+        self,
+        team_id: str,
+        user_id: str,
+        text: str,
+        channel_id: str | None = None,
+        blocks: list[dict[str, Any]] | None = None,
+        thread_ts: str | None = None,
+    ) -> bool:
+        """A note only the person sees: ephemeral in the channel when there is one, else (or when that
+        fails) a DM. Failures are logged, not raised."""
+        if channel_id:
+            try:
+                self.client(team_id).chat_postEphemeral(
+                    channel=channel_id, user=user_id, text=text, blocks=blocks, thread_ts=thread_ts
+                )
+                return True
+            except SlackApiError as exc:
+                log.info(
+                    "ephemeral note failed in %s (%s); sending a DM instead", channel_id, error_code(exc)
+                )
+        return self.dm(team_id, user_id, text, blocks) is not None
+
+    def open_view(self, team_id: str, trigger_id: str, view: View) -> str | None:
+        """Open a modal; Slack's error code when that failed (the caller tells the person), else None."""
+        try:
+            self.client(team_id).views_open(trigger_id=trigger_id, view=view)
+        except SlackApiError as exc:
+            return error_code(exc)
+        return None
+
+    def permalink(self, team_id: str, channel_id: str, ts: str) -> str | None:
+        try:
+            link = self.client(team_id).chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink")
+        except SlackApiError as exc:
+            log.info("no permalink for a message: %s", error_code(exc))
+            return None
+        return str(link) if link else None
+
+    def react(self, team_id: str, channel_id: str, ts: str, name: str) -> bool:
+        try:
+            self.client(team_id).reactions_add(channel=channel_id, timestamp=ts, name=name)
+        except SlackApiError as exc:
+            if error_code(exc) != "already_reacted":
+                log.warning("could not add a reaction: %s", error_code(exc))
+                return False
+        return True

@@ -1,0 +1,439 @@
+"""Block Kit for mentoring: the offer and request forms, the mentor's offer DM, the introduction and
+the follow-ups (lists: mentoring_lists; notices: mentoring_notices). IDs live here.
+
+Everything a person typed (notes, bios, teams) is escaped; mentions are only ever built from ids.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    HeaderBlock,
+    InputBlock,
+    Option,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.core.blockkit import (
+    Rendered,
+    as_dicts,
+    context,
+    modal,
+    read_metadata,
+    section,
+    sections,
+    text_input,
+    warning,
+)
+from bot.core.i18n import Translator
+from bot.core.mrkdwn import escape, truncate
+from bot.mentoring import profiles
+from bot.mentoring.followups import FollowUpAnswerKind
+from bot.mentoring.requests import NOTE_MAX, OfferStatus
+
+SNIPPET = 200
+
+
+class MentorAction(StrEnum):
+    ACCEPT = "mentor_offer_accept"
+    DECLINE = "mentor_offer_decline"
+    DECLINE_PAUSE = "mentor_offer_decline_pause"
+    GOING_WELL = "mentor_followup_going_well"
+    NEED_HELP = "mentor_followup_need_help"
+    DONE = "mentor_followup_done"
+    TOPICS = "mentor_topics_input"
+    CAPACITY = "mentor_capacity_input"
+    UNIT = "mentor_unit_input"
+    BIO = "mentor_bio_input"
+    REQUEST_TOPIC = "mentor_request_topic_input"
+    REQUEST_NOTE = "mentor_request_note_input"
+
+
+class MentorBlock(StrEnum):
+    OFFER_ACTIONS = "mentor_offer_actions"
+    FOLLOWUP_ACTIONS = "mentor_followup_actions"
+    TOPICS = profiles.Field.TOPICS
+    CAPACITY = profiles.Field.CAPACITY
+    UNIT = profiles.Field.UNIT
+    BIO = profiles.Field.BIO
+    REQUEST_TOPIC = "mentor_request_topic"
+    REQUEST_NOTE = "mentor_request_note"
+
+
+class MentorCallback(StrEnum):
+    OFFER_MODAL = "mentor_offer_modal"
+    REQUEST_MODAL = "mentor_request_modal"
+
+
+FOLLOWUP_ACTIONS = {
+    MentorAction.GOING_WELL: FollowUpAnswerKind.GOING_WELL,
+    MentorAction.NEED_HELP: FollowUpAnswerKind.NEED_HELP,
+    MentorAction.DONE: FollowUpAnswerKind.DONE,
+}
+
+
+def user(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def topic_label(topic: str) -> str:
+    return f"*{escape(topic)}*"
+
+
+def usage(command: str) -> str:
+    """A command to type, as code; its <placeholders> escaped so Slack shows them as written."""
+    return "`" + escape(command) + "`"
+
+
+def topic_list(topics: Sequence[str]) -> str:
+    return ", ".join(topic_label(t) for t in topics)
+
+
+def slack_date(when: datetime) -> str:
+    """A date Slack shows in each reader's own time zone; the fallback is UTC."""
+    fallback = when.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(when.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line for line in escape(text).splitlines() or [""])
+
+
+def _metadata(channel_id: str | None) -> str:
+    return json.dumps({"c": channel_id})
+
+
+def channel_from_metadata(raw: str | None) -> str | None:
+    channel = read_metadata(raw).get("c")
+    return channel if isinstance(channel, str) and channel else None
+
+
+# -- forms ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferModalState:
+    topics: str = ""
+    capacity: int = profiles.CAPACITY_DEFAULT
+    unit: str = ""
+    bio: str = ""
+    channel_id: str | None = None
+    notice: str | None = None
+
+
+def offer_modal(tr: Translator, state: OfferModalState) -> View:
+    blocks = warning(state.notice)
+    blocks.append(
+        InputBlock(
+            block_id=MentorBlock.TOPICS,
+            label=tr._("Topics you can mentor in"),
+            element=text_input(
+                MentorAction.TOPICS,
+                state.topics,
+                multiline=False,
+                max_length=1000,
+                placeholder=tr._("e.g. testing, onboarding, public speaking"),
+            ),
+            hint=tr._("Separate topics with commas. They match lesson #tags."),
+        )
+    )
+    options = [Option(value=str(n), label=str(n)) for n in range(1, profiles.CAPACITY_MAX + 1)]
+    capacity = min(max(state.capacity, 1), profiles.CAPACITY_MAX)
+    blocks.append(
+        InputBlock(
+            block_id=MentorBlock.CAPACITY,
+            label=tr._("Mentees at once"),
+            element=StaticSelectElement(
+                action_id=MentorAction.CAPACITY, options=options, initial_option=options[capacity - 1]
+            ),
+            hint=tr._("I never ask you to take more than this many at the same time."),
+        )
+    )
+    blocks.append(
+        InputBlock(
+            block_id=MentorBlock.UNIT,
+            label=tr._("Your team or department"),
+            optional=True,
+            element=text_input(MentorAction.UNIT, state.unit, multiline=False, max_length=profiles.UNIT_MAX),
+            hint=tr._("People are matched with mentors from other teams first, to spread what we know."),
+        )
+    )
+    blocks.append(
+        InputBlock(
+            block_id=MentorBlock.BIO,
+            label=tr._("A short bio"),
+            optional=True,
+            element=text_input(
+                MentorAction.BIO,
+                state.bio,
+                multiline=True,
+                max_length=profiles.BIO_MAX,
+                placeholder=tr._("What you have done and how you like to help"),
+            ),
+        )
+    )
+    return modal(
+        tr,
+        callback_id=MentorCallback.OFFER_MODAL,
+        title=tr._("Offer mentoring"),
+        submit=tr._("Save"),
+        metadata=_metadata(state.channel_id),
+        blocks=blocks,
+    )
+
+
+@dataclass(frozen=True)
+class RequestModalState:
+    topic: str = ""
+    note: str = ""
+    channel_id: str | None = None
+    notice: str | None = None
+    offered_topics: list[str] = field(default_factory=list)
+
+
+def request_modal(tr: Translator, state: RequestModalState) -> View:
+    blocks = warning(state.notice)
+    hint = tr._("One topic, such as testing or onboarding.")
+    if state.offered_topics:
+        shown = ", ".join(state.offered_topics[:15])
+        hint = truncate(hint + " " + tr._("Mentors offer: {topics}").format(topics=shown), 2000)
+    blocks.append(
+        InputBlock(
+            block_id=MentorBlock.REQUEST_TOPIC,
+            label=tr._("What would you like a mentor in?"),
+            element=text_input(MentorAction.REQUEST_TOPIC, state.topic, multiline=False, max_length=80),
+            hint=hint,
+        )
+    )
+    blocks.append(
+        InputBlock(
+            block_id=MentorBlock.REQUEST_NOTE,
+            label=tr._("A note for the mentor"),
+            optional=True,
+            element=text_input(
+                MentorAction.REQUEST_NOTE,
+                state.note,
+                multiline=True,
+                max_length=NOTE_MAX,
+                placeholder=tr._("What you want to get better at, and why now"),
+            ),
+        )
+    )
+    return modal(
+        tr,
+        callback_id=MentorCallback.REQUEST_MODAL,
+        title=tr._("Find a mentor"),
+        submit=tr._("Ask"),
+        metadata=_metadata(state.channel_id),
+        blocks=blocks,
+    )
+
+
+def profile_problem(tr: Translator, problem: profiles.Problem) -> str:
+    if problem.field == profiles.Field.TOPICS and problem.code == "required":
+        return tr._("Please name at least one topic, such as testing.")
+    if problem.code == "too_many":
+        return tr._("Please name at most {n} topics.").format(n=problem.limit)
+    if problem.code == "out_of_range":
+        return tr._("Choose from 1 to {n} mentees.").format(n=problem.limit)
+    return tr._("Please keep it under {n} characters.").format(n=problem.limit)
+
+
+# -- the offer DM -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferCard:
+    offer_id: int
+    requester_id: str
+    topic: str
+    note: str | None
+    requester_unit: str | None
+    expires_at: datetime
+
+
+def offer_dm(tr: Translator, card: OfferCard) -> Rendered:
+    head = tr._(":wave: {requester} would like a mentor in {topic}, which you offer. Can you take this on?")
+    head = head.format(requester=user(card.requester_id), topic=topic_label(card.topic))
+    blocks: list[Block] = [section(head)]
+    if card.note:
+        blocks += sections(_quote(card.note))
+    meta = []
+    if card.requester_unit:
+        meta.append(tr._("Team or department: {unit}").format(unit=escape(card.requester_unit)))
+    meta.append(
+        tr._("Please answer by {when}; after that I ask another mentor.").format(
+            when=slack_date(card.expires_at)
+        )
+    )
+    blocks.append(context(*meta))
+    value = str(card.offer_id)
+    blocks.append(
+        ActionsBlock(
+            block_id=MentorBlock.OFFER_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text=tr._("Accept"), action_id=MentorAction.ACCEPT, value=value, style="primary"
+                ),
+                ButtonElement(text=tr._("Decline"), action_id=MentorAction.DECLINE, value=value),
+                ButtonElement(
+                    text=tr._("Decline and pause me"), action_id=MentorAction.DECLINE_PAUSE, value=value
+                ),
+            ],
+        )
+    )
+    text = tr._("{requester} asks you to mentor them in {topic}").format(
+        requester=user(card.requester_id), topic=escape(card.topic)
+    )
+    return Rendered(text, as_dicts(blocks))
+
+
+def offer_dm_closed(tr: Translator, card: OfferCard, status: str, *, paused: bool = False) -> Rendered:
+    """The offer DM once it is settled: the same request, and no buttons left to press."""
+    who, topic = user(card.requester_id), topic_label(card.topic)
+    if status == OfferStatus.ACCEPTED:
+        text = tr._(
+            ":white_check_mark: You accepted {requester}'s request for a mentor in {topic}. "
+            "I have started a group conversation with you both."
+        )
+    elif status == OfferStatus.DECLINED:
+        text = tr._("You declined {requester}'s request for a mentor in {topic}; I am asking someone else.")
+        if paused:
+            text += " " + tr._(
+                "You are paused and get no new requests; use /mentor resume when you are ready."
+            )
+    elif status == OfferStatus.EXPIRED:
+        text = tr._(
+            "{requester}'s request for a mentor in {topic} got no answer in 48 hours, "
+            "so I asked someone else."
+        )
+    else:
+        text = tr._("{requester}'s request for a mentor in {topic} no longer needs your answer.")
+    text = text.format(requester=who, topic=topic)
+    blocks: list[Block] = [section(text)]
+    if card.note:
+        blocks.append(context("“" + escape(truncate(card.note, SNIPPET)) + "”"))
+    return Rendered(text, as_dicts(blocks))
+
+
+def not_for_you(tr: Translator) -> str:
+    return tr._("This isn't for you: only the person it was sent to can answer it.")
+
+
+# -- the introduction ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntroCard:
+    mentor_id: str
+    mentee_id: str
+    topic: str
+    note: str | None
+    followup_days: int
+
+
+def introduction(tr: Translator, card: IntroCard) -> Rendered:
+    mentor, mentee = user(card.mentor_id), user(card.mentee_id)
+    head = tr._(":handshake: {mentee}, meet {mentor}, who has agreed to mentor you in {topic}.").format(
+        mentee=mentee, mentor=mentor, topic=topic_label(card.topic)
+    )
+    blocks: list[Block] = [HeaderBlock(text=tr._("Your mentorship starts here")), section(head)]
+    if card.note:
+        blocks += sections(tr._("What {mentee} wrote:").format(mentee=mentee) + "\n" + _quote(card.note))
+    agenda = "\n".join(
+        [
+            "*" + tr._("A suggested first agenda") + "*",
+            "1. "
+            + tr._(
+                "*Goals*: what would {mentee} like to be able to do in three months? Write down one or two."
+            ).format(mentee=mentee),
+            "2. "
+            + tr._(
+                "*How often to meet*: for example 30 minutes every other week. Book the first meeting now."
+            ),
+            "3. " + tr._("*Between meetings*: this conversation is yours for quick questions."),
+            "4. " + tr._("*When you are done*: agree what would make you both say the goals are met."),
+        ]
+    )
+    blocks += sections(agenda)
+    blocks.append(
+        context(
+            tr.ngettext(
+                "I will check in with you both in {n} day.",
+                "I will check in with you both in {n} days.",
+                card.followup_days,
+            ).format(n=card.followup_days)
+        )
+    )
+    text = tr._("{mentor} will mentor {mentee} in {topic}").format(
+        mentor=mentor, mentee=mentee, topic=escape(card.topic)
+    )
+    return Rendered(text, as_dicts(blocks))
+
+
+# -- follow-ups -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpCard:
+    mentorship_id: int
+    round: int
+    other_id: str
+    topic: str
+    reminder: bool = False
+
+
+def followup_dm(tr: Translator, card: FollowUpCard) -> Rendered:
+    if card.reminder:
+        text = tr._("A reminder: how is your mentorship with {other} in {topic} going?")
+    else:
+        text = tr._("How is your mentorship with {other} in {topic} going?")
+    text = text.format(other=user(card.other_id), topic=topic_label(card.topic))
+    value = f"{card.mentorship_id}:{card.round}"
+    blocks: list[Block] = [
+        section(text),
+        ActionsBlock(
+            block_id=MentorBlock.FOLLOWUP_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text=tr._("Going well"), action_id=MentorAction.GOING_WELL, value=value, style="primary"
+                ),
+                ButtonElement(text=tr._("Need help"), action_id=MentorAction.NEED_HELP, value=value),
+                ButtonElement(text=tr._("We're done"), action_id=MentorAction.DONE, value=value),
+            ],
+        ),
+        context(tr._("“Need help” tells the admins; “We're done” ends the mentorship for you both.")),
+    ]
+    return Rendered(text, as_dicts(blocks))
+
+
+def followup_answered(tr: Translator, card: FollowUpCard, answer: FollowUpAnswerKind) -> Rendered:
+    who, topic = user(card.other_id), topic_label(card.topic)
+    if answer is FollowUpAnswerKind.GOING_WELL:
+        text = tr._("Thanks! Glad your mentorship with {other} in {topic} is going well.")
+    elif answer is FollowUpAnswerKind.NEED_HELP:
+        text = tr._("Thanks for telling me. I have asked the admins to help with your mentorship in {topic}.")
+    else:
+        text = (
+            tr._("Thanks! Your mentorship with {other} in {topic} has ended.")
+            + " "
+            + tr._("What did you learn? Share it with /lesson so others can use it too.")
+        )
+    text = text.format(other=who, topic=topic)
+    return Rendered(text, as_dicts([section(text)]))
+
+
+def followup_parse(value: str) -> tuple[int, int] | None:
+    mentorship, _, round_ = (value or "").partition(":")
+    if not (mentorship.isdigit() and round_.isdigit()):
+        return None
+    return int(mentorship), int(round_)

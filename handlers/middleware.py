@@ -1,0 +1,69 @@
+"""What runs around every listener: the app's dependencies in the context, event de-duplication,
+and the error reporter that tells the person when a listener failed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse, Respond
+
+from bot.core.deps import Deps
+from bot.core.events import claim_event
+
+log = logging.getLogger(__name__)
+
+DEPS_KEY = "erfaring_deps"
+
+
+def deps_of(context: BoltContext | dict[str, Any]) -> Deps:
+    deps = context[DEPS_KEY]
+    assert isinstance(deps, Deps)
+    return deps
+
+
+def install(app: App, deps: Deps) -> None:
+    """Wire the middleware and the error handler; called once by app.build_app."""
+
+    def provide_deps(context: BoltContext, next: Callable[[], None]) -> None:
+        context[DEPS_KEY] = deps
+        next()
+
+    def report_error(error: Exception, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        kind = body.get("type") or ("command" if body.get("command") else "request")
+        log.exception("unhandled error in a %s listener: %s", kind, type(error).__name__, exc_info=error)
+        if not body.get("response_url"):
+            return  # events and form submissions have nobody to answer here
+        try:
+            tr = deps.translator_for(context.team_id)
+            # Said instead of silence to the person whose command or click failed (details: the log).
+            text = tr._(
+                "Sorry, something went wrong on my side and I could not finish that. "
+                "Please try again in a moment; if it keeps happening, tell an admin."
+            )
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        except Exception as exc:
+            log.warning("could not tell the user about the error: %s", type(exc).__name__)
+
+    app.use(provide_deps)
+    app.middleware(drop_repeated_events)
+    app.error(report_error)
+
+
+def drop_repeated_events(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+) -> BoltResponse | None:
+    """Slack retries event deliveries (and may deliver twice); each event_id takes effect once."""
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if not event_id:
+        return next()
+    deps = deps_of(context)
+    with deps.db.session() as session:
+        first = claim_event(
+            session, team_id=str(body.get("team_id") or ""), event_id=str(event_id), now=deps.clock.now()
+        )
+    if not first:
+        log.info("event %s already handled; ignoring the repeat", event_id)
+        return BoltResponse(status=200, body="")
+    return next()

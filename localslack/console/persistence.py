@@ -1,0 +1,140 @@
+"""Saving the console's workspace in the app's own database file, so a session can stop and resume.
+
+The stand-in keeps its workspace in memory; this writes what a person would expect to find again
+(people, channels and DMs, every message with its thread and reactions), plus who was typing where
+and how far `:wait` moved the clock, as one JSON document in localslack.console.state_models.ConsoleState.
+Ephemeral messages and open modals are not kept: in Slack they are gone after a reload as well.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import asdict, dataclass, field, fields
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from bot.core.clock import Clock
+from localslack.console.state_models import ConsoleState
+from localslack.console.tracker import ts_order
+from localslack.standin import Channel, Message, SlackStandIn, User
+
+FORMAT_VERSION = 1
+T = TypeVar("T")
+_GENERATED_ID = re.compile(r"^[A-Z]([0-9A-F]{8})$")
+
+
+@dataclass
+class SavedConsole:
+    user_id: str
+    channel_id: str
+    clock_offset: timedelta
+    users: list[dict[str, Any]] = field(default_factory=list)
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+def capture(standin: SlackStandIn, user_id: str, channel_id: str, clock_offset: timedelta) -> SavedConsole:
+    users = [asdict(u) for u in standin.users() if not u.is_bot]
+    channels = []
+    messages: list[dict[str, Any]] = []
+    for channel in standin.channels():
+        saved = asdict(channel)
+        saved["members"] = sorted(channel.members)
+        channels.append(saved)
+        for top in standin.messages(channel.id):
+            thread = standin.messages(channel.id, top.ts) if top.thread_ts == top.ts else [top]
+            messages += [asdict(m) for m in thread]
+    return SavedConsole(user_id, channel_id, clock_offset, users, channels, messages)
+
+
+def to_json(saved: SavedConsole) -> str:
+    return json.dumps(
+        {
+            "version": FORMAT_VERSION,
+            "user_id": saved.user_id,
+            "channel_id": saved.channel_id,
+            "clock_offset_seconds": saved.clock_offset.total_seconds(),
+            "users": saved.users,
+            "channels": saved.channels,
+            "messages": saved.messages,
+        },
+        ensure_ascii=False,
+    )
+
+
+def from_json(raw: str) -> SavedConsole | None:
+    """The saved console, or None when the row is from a format this code does not read."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+        return None
+    return SavedConsole(
+        user_id=str(data["user_id"]),
+        channel_id=str(data["channel_id"]),
+        clock_offset=timedelta(seconds=float(data.get("clock_offset_seconds") or 0)),
+        users=list(data.get("users") or []),
+        channels=list(data.get("channels") or []),
+        messages=list(data.get("messages") or []),
+    )
+
+
+def save(session: Session, team_id: str, saved: SavedConsole, clock: Clock) -> None:
+    row = session.get(ConsoleState, team_id)
+    if row is None:
+        session.add(ConsoleState(team_id=team_id, state=to_json(saved), saved_at=clock.now()))
+    else:
+        row.state, row.saved_at = to_json(saved), clock.now()
+
+
+def load(session: Session, team_id: str) -> SavedConsole | None:
+    row = session.get(ConsoleState, team_id)
+    return None if row is None else from_json(row.state)
+
+
+def restore(standin: SlackStandIn, saved: SavedConsole) -> dict[str, str]:
+    """Put the saved workspace into a fresh, unseeded stand-in; returns name → id like seed() does.
+
+    The stand-in has no public way to add DMs or messages with given ids and timestamps, so this
+    writes its state directly, under its lock, and moves its id and ts counters past the saved ones.
+    """
+    ids: dict[str, str] = {}
+    with standin._lock:
+        for data in saved.users:
+            user = _make(User, data)
+            standin._users[user.id] = user
+            ids[user.name] = user.id
+        for data in saved.channels:
+            channel = _make(Channel, {**data, "members": set(data.get("members") or [])})
+            standin._channels[channel.id] = channel
+            standin._messages[channel.id] = []
+            if channel.is_im and channel.user:
+                standin._ims[frozenset([channel.user])] = channel.id
+            elif channel.is_mpim:
+                standin._ims[frozenset(channel.members - {standin.bot_user_id})] = channel.id
+            else:
+                ids["#" + channel.name] = channel.id
+        for data in sorted(saved.messages, key=lambda m: ts_order(str(m.get("ts")))):
+            message = _make(Message, data)
+            if message.channel in standin._messages:
+                standin._messages[message.channel].append(message)
+        generated = [
+            int(match.group(1), 16)
+            for ref in [*standin._users, *standin._channels]
+            if (match := _GENERATED_ID.match(ref))
+        ]
+        standin._counter = itertools.count(max(generated, default=0xFF) + 1)
+        latest = max((ts_order(str(m.get("ts"))) for m in saved.messages), default=0)
+        standin._last_ts = max(standin._last_ts, latest)
+    return ids
+
+
+def _make(cls: type[T], data: dict[str, Any]) -> T:
+    """A stand-in record from saved fields, ignoring any the stand-in no longer has."""
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in data.items() if k in known})

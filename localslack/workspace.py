@@ -1,0 +1,88 @@
+"""A Slack workspace on this machine: the real app, answered by the in-process Slack stand-in.
+
+The scenario tests and the terminal console both run on this; app.py builds it
+(`app.local_workspace`), since app.py alone builds the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.clock import Clock
+from bot.core.deps import Deps
+from localslack.driver import SlackDriver
+from localslack.executor import TrackingExecutor
+from localslack.standin import SlackStandIn
+
+LOCAL_SIGNING_SECRET = "local-signing-secret-not-for-slack"
+LOCAL_BOT_TOKEN = "xoxb-local-workspace"
+LOCAL_TEAM_ID = "T0LOCAL"
+
+
+@dataclass(frozen=True)
+class SeedUser:
+    name: str
+    real_name: str
+    title: str
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class SeedChannel:
+    name: str
+    members: tuple[str, ...]
+    is_private: bool = False
+    bot_member: bool = True
+
+
+SEED_USERS = (
+    SeedUser("kari", "Kari Nordmann", "Engineering manager, Platform", is_admin=True),
+    SeedUser("ola", "Ola Hansen", "Developer, Platform"),
+    SeedUser("ingrid", "Ingrid Berg", "Designer, Product"),
+    SeedUser("per", "Per Johansen", "Support lead, Customer Care"),
+)
+SEED_CHANNELS = (
+    SeedChannel("general", ("kari", "ola", "ingrid", "per")),
+    SeedChannel("team-platform", ("kari", "ola")),
+    SeedChannel("team-product", ("ingrid", "per")),
+    SeedChannel("leaders", ("kari",), is_private=True, bot_member=False),
+)
+
+
+def seed(standin: SlackStandIn) -> dict[str, str]:
+    """Add the named people and channels; returns name → id for both."""
+    ids: dict[str, str] = {}
+    for person in SEED_USERS:
+        user = standin.add_user(person.name, person.real_name, is_admin=person.is_admin, title=person.title)
+        ids[person.name] = user.id
+    for room in SEED_CHANNELS:
+        members = [ids[name] for name in room.members]
+        if room.bot_member:
+            members.append(standin.bot_user_id)
+        channel = standin.add_channel(room.name, is_private=room.is_private, members=members)
+        ids["#" + room.name] = channel.id
+    return ids
+
+
+@dataclass
+class LocalWorkspace:
+    standin: SlackStandIn
+    driver: SlackDriver
+    deps: Deps
+    executor: TrackingExecutor
+    clock: Clock
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def settle(self, timeout: float = 15.0) -> None:
+        """Let the work Bolt runs after ack() finish."""
+        self.executor.drain(timeout)
+
+    def user_id(self, name: str) -> str:
+        return self.ids[name.lstrip("@")]
+
+    def channel_id(self, name: str) -> str:
+        return self.ids["#" + name.lstrip("#")]
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.standin.stop()

@@ -1,0 +1,332 @@
+"""bot.lessons.service on every backend of the `db` fixture: validate, create, find by author, delete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from bot.lessons import service as lessons
+from bot.lessons.service import (
+    OPTIONAL_MAX,
+    TEXT_MAX,
+    TEXT_MIN,
+    Field,
+    LessonDraft,
+    LessonInvalid,
+    NotAllowed,
+    NotFound,
+    Problem,
+    author_hash,
+    create_lesson,
+    delete_lesson,
+    get_lesson,
+    lessons_by_author,
+    validate,
+)
+from bot.lessons.voting import VoteKind, set_vote
+from storage.db import Database
+from storage.lessons.models import Lesson, LessonTag, Vote
+
+T1, T2 = "T1", "T2"
+ALICE, BOB, ADMIN = "UALICE01", "UBOB0001", "UADMIN01"
+KEY = b"k" * 32
+OTHER_KEY = b"o" * 32
+START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+
+def add(
+    db: Database,
+    text: str = "We learned to pin our dependencies",
+    *,
+    team_id: str = T1,
+    user_id: str = ALICE,
+    anonymous: bool = False,
+    tags: list[str] | None = None,
+    what_worked: str | None = None,
+    to_improve: str | None = None,
+    minutes: int = 0,
+    key: bytes = KEY,
+) -> int:
+    draft = LessonDraft(
+        text=text, anonymous=anonymous, tags=tags or [], what_worked=what_worked, to_improve=to_improve
+    )
+    with db.session() as session:
+        lesson = create_lesson(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            draft=draft,
+            secret_key=key,
+            now=START + timedelta(minutes=minutes),
+            channel_id="C1",
+        )
+        return lesson.id
+
+
+def stored_tags(db: Database, lesson_id: int) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(LessonTag.tag).where(LessonTag.lesson_id == lesson_id)))
+
+
+def count(db: Database, model: type[Lesson] | type[LessonTag] | type[Vote]) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+# --- validate ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problems"),
+    [
+        ("", [Problem(Field.TEXT, "required")]),
+        ("   \n ", [Problem(Field.TEXT, "required")]),
+        ("ab", [Problem(Field.TEXT, "too_short", TEXT_MIN, 2)]),
+        ("  ab  ", [Problem(Field.TEXT, "too_short", TEXT_MIN, 2)]),
+        ("abc", []),
+        ("x" * TEXT_MAX, []),
+        ("  " + "x" * TEXT_MAX + "  ", []),
+        ("x" * (TEXT_MAX + 1), [Problem(Field.TEXT, "too_long", TEXT_MAX, TEXT_MAX + 1)]),
+    ],
+)
+def test_validate_text(text: str, problems: list[Problem]) -> None:
+    assert validate(LessonDraft(text=text)) == problems
+
+
+@pytest.mark.parametrize("name", [Field.WHAT_WORKED, Field.TO_IMPROVE])
+def test_validate_optional_fields(name: str) -> None:
+    ok = LessonDraft(text="a fine lesson", **{name: "y" * OPTIONAL_MAX})
+    too_long = LessonDraft(text="a fine lesson", **{name: "y" * (OPTIONAL_MAX + 1)})
+    assert validate(ok) == []
+    assert validate(too_long) == [Problem(name, "too_long", OPTIONAL_MAX, OPTIONAL_MAX + 1)]
+
+
+def test_validate_reports_every_problem() -> None:
+    draft = LessonDraft(text="", what_worked="w" * (OPTIONAL_MAX + 1), to_improve="i" * (OPTIONAL_MAX + 5))
+    assert [(p.field, p.code) for p in validate(draft)] == [
+        (Field.TEXT, "required"),
+        (Field.WHAT_WORKED, "too_long"),
+        (Field.TO_IMPROVE, "too_long"),
+    ]
+
+
+# --- create_lesson ----------------------------------------------------------------------------------
+
+
+def test_create_lesson_stores_the_fields(db: Database) -> None:
+    lesson_id = add(db, "  Pin the versions  ", what_worked="  lockfiles ", to_improve="   ")
+    with db.session() as session:
+        lesson = get_lesson(session, T1, lesson_id)
+        assert lesson is not None
+        assert lesson.text == "Pin the versions"
+        assert lesson.what_worked == "lockfiles"
+        assert lesson.to_improve is None
+        assert lesson.author_id == ALICE
+        assert lesson.anonymous is False
+        assert lesson.channel_id == "C1"
+        assert lesson.created_at == START
+
+
+def test_create_lesson_stores_tags_from_text_and_list(db: Database) -> None:
+    lesson_id = add(
+        db,
+        "Flaky #Testing hurts, #CI too",
+        tags=["onboarding", "ci"],
+        what_worked="#pairing #testing",
+        to_improve="#Blåbær",
+    )
+    expected = ["onboarding", "ci", "testing", "pairing", "blåbær"]
+    assert sorted(stored_tags(db, lesson_id)) == sorted(expected)
+    with db.session() as session:
+        lesson = get_lesson(session, T1, lesson_id)
+        assert lesson is not None
+        assert lesson.tags_text.split() == expected
+        assert {tag.team_id for tag in lesson.tags} == {T1}
+
+
+def test_create_lesson_normalises_the_tags_list(db: Database) -> None:
+    lesson_id = add(db, "a lesson about #testing", tags=["Onboarding", "#CI", "Testing", "code review"])
+    assert sorted(stored_tags(db, lesson_id)) == ["ci", "code-review", "onboarding", "testing"]
+
+
+def test_create_lesson_with_a_repeated_tag_in_the_list(db: Database) -> None:
+    lesson_id = add(db, "a lesson without inline tags", tags=["ci", "ci"])
+    assert stored_tags(db, lesson_id) == ["ci"]
+
+
+def test_create_lesson_nfd_tag_is_stored_nfc(db: Database) -> None:
+    lesson_id = add(db, "Plukk #bla\u030abær i skogen, #blåbær igjen")
+    assert stored_tags(db, lesson_id) == ["bl\u00e5bær"]
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        LessonDraft(text=""),
+        LessonDraft(text="ab"),
+        LessonDraft(text="x" * (TEXT_MAX + 1) + " #tag"),
+        LessonDraft(text="fine text #tag", what_worked="w" * (OPTIONAL_MAX + 1)),
+        LessonDraft(text="fine text #tag", to_improve="i" * (OPTIONAL_MAX + 1)),
+    ],
+)
+def test_create_lesson_rejects_invalid_drafts_and_stores_nothing(db: Database, draft: LessonDraft) -> None:
+    with pytest.raises(LessonInvalid) as info, db.session() as session:
+        create_lesson(session, team_id=T1, user_id=ALICE, draft=draft, secret_key=KEY, now=START)
+    assert info.value.problems == validate(draft)
+    assert info.value.problems
+    assert count(db, Lesson) == 0
+    assert count(db, LessonTag) == 0
+
+
+# --- anonymity --------------------------------------------------------------------------------------
+
+
+def test_anonymous_lesson_keeps_only_a_keyed_hash(db: Database) -> None:
+    lesson_id = add(db, anonymous=True)
+    with db.session() as session:
+        lesson = get_lesson(session, T1, lesson_id)
+        assert lesson is not None
+        assert lesson.anonymous is True
+        assert lesson.author_id is None
+        assert lesson.author_hash
+        assert lesson.author_hash != ALICE
+        assert ALICE not in lesson.author_hash
+        assert ALICE.lower() not in lesson.author_hash
+        assert lesson.author_hash == author_hash(KEY, T1, ALICE)
+        assert lesson.author_hash != author_hash(OTHER_KEY, T1, ALICE)
+
+
+def test_author_hash_depends_on_key_team_and_user() -> None:
+    base = author_hash(KEY, T1, ALICE)
+    assert base == author_hash(KEY, T1, ALICE)
+    assert len(base) == 64
+    assert base != author_hash(OTHER_KEY, T1, ALICE)
+    assert base != author_hash(KEY, T2, ALICE)
+    assert base != author_hash(KEY, T1, BOB)
+
+
+def test_lessons_by_author_finds_named_and_anonymous_lessons(db: Database) -> None:
+    named = add(db, "named lesson by alice", minutes=1)
+    anonymous = add(db, "anonymous lesson by alice", anonymous=True, minutes=2)
+    add(db, "lesson by bob", user_id=BOB, minutes=3)
+    add(db, "anonymous lesson by bob", user_id=BOB, anonymous=True, minutes=4)
+    with db.session() as session:
+        mine = [lesson.id for lesson in lessons_by_author(session, T1, ALICE, KEY)]
+        bobs = [lesson.id for lesson in lessons_by_author(session, T1, BOB, KEY)]
+    assert mine == [anonymous, named]  # newest first
+    assert len(bobs) == 2
+    assert not set(mine) & set(bobs)
+
+
+def test_lessons_by_author_with_another_key_finds_nothing(db: Database) -> None:
+    add(db, anonymous=True)
+    with db.session() as session:
+        assert lessons_by_author(session, T1, ALICE, OTHER_KEY) == []
+
+
+def test_lessons_by_author_limit(db: Database) -> None:
+    for minute in range(5):
+        add(db, f"lesson number {minute}", minutes=minute)
+    with db.session() as session:
+        found = lessons_by_author(session, T1, ALICE, KEY, limit=3)
+        assert [lesson.text for lesson in found] == ["lesson number 4", "lesson number 3", "lesson number 2"]
+
+
+# --- team isolation ---------------------------------------------------------------------------------
+
+
+def test_team_isolation(db: Database) -> None:
+    in_t1 = add(db, "lesson in team one", team_id=T1)
+    in_t2 = add(db, "lesson in team two", team_id=T2)
+    with db.session() as session:
+        assert get_lesson(session, T1, in_t1) is not None
+        assert get_lesson(session, T2, in_t1) is None
+        assert get_lesson(session, T1, in_t2) is None
+        assert [lesson.id for lesson in lessons_by_author(session, T1, ALICE, KEY)] == [in_t1]
+        assert [lesson.id for lesson in lessons_by_author(session, T2, ALICE, KEY)] == [in_t2]
+    with pytest.raises(NotFound), db.session() as session:
+        delete_lesson(session, team_id=T2, lesson_id=in_t1, user_id=ALICE, secret_key=KEY, is_admin=True)
+    assert count(db, Lesson) == 2
+
+
+# --- delete_lesson ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_author_can_delete(db: Database, anonymous: bool) -> None:
+    lesson_id = add(db, anonymous=anonymous)
+    with db.session() as session:
+        deleted = delete_lesson(
+            session, team_id=T1, lesson_id=lesson_id, user_id=ALICE, secret_key=KEY, is_admin=False
+        )
+    assert deleted.id == lesson_id
+    assert deleted.channel_id == "C1"
+    with db.session() as session:
+        assert get_lesson(session, T1, lesson_id) is None
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_other_user_cannot_delete(db: Database, anonymous: bool) -> None:
+    lesson_id = add(db, anonymous=anonymous)
+    with pytest.raises(NotAllowed), db.session() as session:
+        delete_lesson(session, team_id=T1, lesson_id=lesson_id, user_id=BOB, secret_key=KEY, is_admin=False)
+    with db.session() as session:
+        assert get_lesson(session, T1, lesson_id) is not None
+
+
+def test_author_with_another_key_cannot_delete(db: Database) -> None:
+    lesson_id = add(db)
+    with pytest.raises(NotAllowed), db.session() as session:
+        delete_lesson(
+            session, team_id=T1, lesson_id=lesson_id, user_id=ALICE, secret_key=OTHER_KEY, is_admin=False
+        )
+    assert count(db, Lesson) == 1
+
+
+def test_admin_can_delete(db: Database) -> None:
+    lesson_id = add(db, anonymous=True)
+    with db.session() as session:
+        delete_lesson(session, team_id=T1, lesson_id=lesson_id, user_id=ADMIN, secret_key=KEY, is_admin=True)
+    assert count(db, Lesson) == 0
+
+
+def test_delete_missing_lesson(db: Database) -> None:
+    add(db)
+    with pytest.raises(NotFound), db.session() as session:
+        delete_lesson(session, team_id=T1, lesson_id=9999, user_id=ALICE, secret_key=KEY, is_admin=True)
+    assert count(db, Lesson) == 1
+
+
+def _vote(db: Database, lesson_id: int, user_id: str, kind: VoteKind) -> None:
+    with db.session() as session:
+        set_vote(session, team_id=T1, lesson_id=lesson_id, user_id=user_id, kind=kind, active=True, now=START)
+
+
+def test_delete_removes_tags_and_votes(db: Database) -> None:
+    doomed = add(db, "doomed #alpha #beta")
+    kept = add(db, "kept #alpha")
+    for lesson_id in (doomed, kept):
+        _vote(db, lesson_id, ALICE, VoteKind.USEFUL)
+        _vote(db, lesson_id, BOB, VoteKind.APPLIED)
+    with db.session() as session:
+        delete_lesson(session, team_id=T1, lesson_id=doomed, user_id=ALICE, secret_key=KEY, is_admin=False)
+    with db.session() as session:
+        assert session.scalars(select(LessonTag.lesson_id)).all() == [kept]
+        assert set(session.scalars(select(Vote.lesson_id))) == {kept}
+    assert count(db, Vote) == 2
+
+
+def test_database_cascades_without_the_orm(db: Database) -> None:
+    """The foreign keys themselves cascade (SQLite needs PRAGMA foreign_keys=ON for that)."""
+    lesson_id = add(db, "cascade #alpha")
+    _vote(db, lesson_id, ALICE, VoteKind.USEFUL)
+    with db.session() as session:
+        session.execute(delete(Lesson).where(Lesson.id == lesson_id))
+    assert count(db, LessonTag) == 0
+    assert count(db, Vote) == 0
+
+
+def test_module_limits_are_consistent() -> None:
+    assert 0 < lessons.TEXT_MIN < lessons.OPTIONAL_MAX < lessons.TEXT_MAX <= 3000

@@ -1,0 +1,463 @@
+"""Block Kit views for lessons: valid against Slack's limits, and user text never becomes a mention."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.core.blockkit import FALLBACK_MAX, MESSAGE_BLOCKS_MAX, SECTION_MAX, VIEW_BLOCKS_MAX, Rendered
+from bot.core.i18n import Translator, translator
+from bot.core.mrkdwn import escape
+from bot.lessons.list_views import SNIPPET, ListedLesson, help_text, my_lessons, search_results
+from bot.lessons.service import OPTIONAL_MAX, TEXT_MAX
+from bot.lessons.views import (
+    INPUT_MAX,
+    LessonAction,
+    LessonBlock,
+    LessonCard,
+    LessonOption,
+    ModalContext,
+    ModalState,
+    lesson_message,
+    lesson_modal,
+    parse_metadata,
+)
+from bot.lessons.voting import Counts
+from storage.lessons.models import Lesson
+
+LANGUAGES = ["en", "nb"]
+AUTHOR = "UAUTHOR01"
+HOSTILE = "Hi <!channel> <@U1> & <#C1> <!here> <!everyone> <!subteam^S1> <https://evil.example|x>"
+LINK = "https://acme.slack.com/archives/C0123/p1700000000000100"
+ENTITY = re.compile(r"&(?:amp|lt|gt);")
+
+
+@pytest.fixture(params=LANGUAGES)
+def tr(request: pytest.FixtureRequest) -> Translator:
+    return translator(request.param)
+
+
+def card(
+    text: str = "Pin your dependencies",
+    *,
+    what_worked: str | None = None,
+    to_improve: str | None = None,
+    tags: list[str] | None = None,
+    author_id: str | None = AUTHOR,
+    source_link: str | None = None,
+    counts: Counts | None = None,
+) -> LessonCard:
+    return LessonCard(
+        id=42,
+        text=text,
+        what_worked=what_worked,
+        to_improve=to_improve,
+        tags=tags or [],
+        author_id=author_id,
+        source_link=source_link,
+        counts=counts or Counts(useful=3, applied=1),
+    )
+
+
+def walk(node: Any) -> Iterator[dict[str, Any]]:
+    """Every dict inside a block tree."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def mrkdwn_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    return [str(obj["text"]) for obj in walk(blocks) if obj.get("type") == "mrkdwn"]
+
+
+def section_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    return [str(block["text"]["text"]) for block in blocks if block["type"] == "section"]
+
+
+def unescape(value: str) -> str:
+    return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def assert_valid_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> None:
+    assert 0 < len(blocks) <= max_blocks
+    for raw in blocks:
+        block = Block.parse(raw)
+        assert block is not None
+        block.validate_json()
+    for text in section_texts(blocks):
+        assert 0 < len(text) <= SECTION_MAX
+    block_ids = [block["block_id"] for block in blocks if block.get("block_id")]
+    assert len(block_ids) == len(set(block_ids))
+    assert all(len(block_id) <= 255 for block_id in block_ids)
+
+
+def assert_valid_message(rendered: Rendered) -> None:
+    assert_valid_blocks(rendered.blocks, MESSAGE_BLOCKS_MAX)
+    assert 0 < len(rendered.text) <= FALLBACK_MAX
+
+
+def assert_no_mentions(dump: str) -> None:
+    for opener in ("<!", "<@", "<#", "<http"):
+        assert opener not in dump, dump[max(0, dump.find(opener) - 40) : dump.find(opener) + 40]
+
+
+def assert_whole_entities(text: str) -> None:
+    """Every '&' starts a complete entity: an entity cut in half shows up as '&lt' plus ';' in Slack."""
+    broken = text.count("&") - len(ENTITY.findall(text))
+    assert broken == 0, f"{broken} cut entity in ...{text[-12:]!r}"
+
+
+# --- lesson_message ---------------------------------------------------------------------------------
+
+
+def _long(n: int, seed: str) -> str:
+    words = (seed + " lorem ipsum dolor sit amet\n").split(" ")
+    out = " ".join(words[i % len(words)] for i in range(n))
+    return out[:n]
+
+
+@pytest.mark.parametrize("kind", ["words", "specials"])
+def test_lesson_message_longest_allowed_is_valid(tr: Translator, kind: str) -> None:
+    if kind == "words":
+        text, worked, improve = _long(TEXT_MAX, "text"), _long(OPTIONAL_MAX, "w"), _long(OPTIONAL_MAX, "i")
+    else:  # every character expands when escaped
+        text, worked, improve = "&" * TEXT_MAX, "<" * OPTIONAL_MAX, ">" * OPTIONAL_MAX
+    assert len(text) == TEXT_MAX and len(worked) == len(improve) == OPTIONAL_MAX
+    rendered = lesson_message(
+        tr,
+        card(
+            text,
+            what_worked=worked,
+            to_improve=improve,
+            tags=[f"{'t' * 38}{i:02d}" for i in range(10)],
+            source_link=LINK,
+            counts=Counts(useful=99999, applied=12345),
+        ),
+    )
+    assert_valid_message(rendered)
+    sections = "".join(section_texts(rendered.blocks))
+    assert escape(text)[:100] in sections
+    assert escape(worked)[:100] in sections
+    assert escape(improve)[:100] in sections
+
+
+def _escape_heavy_card() -> LessonCard:
+    text = "x" + "<" * (TEXT_MAX - 1)  # 'x' + 1999 * '&lt;' = 7997 characters once escaped
+    return card(text, what_worked="y" + "&" * (OPTIONAL_MAX - 1), author_id=None)
+
+
+def test_lesson_message_sections_keep_entities_whole(tr: Translator) -> None:
+    rendered = lesson_message(tr, _escape_heavy_card())
+    assert_valid_message(rendered)
+    texts = mrkdwn_texts(rendered.blocks)
+    assert unescape("".join(texts)).count("<") == TEXT_MAX - 1
+    for text in texts:
+        assert_whole_entities(text)
+
+
+def test_lesson_message_fallback_keeps_entities_whole(tr: Translator) -> None:
+    rendered = lesson_message(tr, _escape_heavy_card())
+    assert len(rendered.text) <= FALLBACK_MAX
+    assert "<" not in rendered.text
+    assert_whole_entities(rendered.text.removesuffix("…"))
+
+
+def test_lesson_message_escapes_user_text(tr: Translator) -> None:
+    rendered = lesson_message(
+        tr, card(HOSTILE, what_worked=HOSTILE, to_improve=HOSTILE, author_id=None, tags=["ci"])
+    )
+    assert_valid_message(rendered)
+    dump = json.dumps(rendered.blocks, ensure_ascii=False)
+    assert_no_mentions(dump)
+    assert_no_mentions(rendered.text)
+    assert escape(HOSTILE) in rendered.text
+    assert "&amp; &lt;#C1&gt;" in rendered.text
+    sections = section_texts(rendered.blocks)
+    assert sum(escape(HOSTILE) in text for text in sections) == 3
+
+
+def test_lesson_message_named_author_is_the_only_mention(tr: Translator) -> None:
+    rendered = lesson_message(tr, card(HOSTILE, what_worked=HOSTILE))
+    dump = json.dumps(rendered.blocks, ensure_ascii=False)
+    assert dump.count(f"<@{AUTHOR}>") == 1
+    assert_no_mentions(dump.replace(f"<@{AUTHOR}>", ""))
+    assert_no_mentions(rendered.text)
+
+
+def test_lesson_message_source_link_is_the_only_link(tr: Translator) -> None:
+    rendered = lesson_message(tr, card(HOSTILE, source_link=LINK, author_id=None))
+    dump = json.dumps(rendered.blocks, ensure_ascii=False)
+    assert dump.count(f"<{LINK}|") == 1
+    assert_no_mentions(re.sub(re.escape(f"<{LINK}|") + r"[^>]*>", "", dump))
+
+
+def test_lesson_message_buttons(tr: Translator) -> None:
+    rendered = lesson_message(tr, card(counts=Counts(useful=7, applied=2)))
+    (actions,) = [block for block in rendered.blocks if block["type"] == "actions"]
+    assert actions["block_id"] == LessonBlock.VOTES
+    buttons = actions["elements"]
+    assert [button["action_id"] for button in buttons] == [LessonAction.USEFUL, LessonAction.APPLIED]
+    assert [button["value"] for button in buttons] == ["42", "42"]
+    assert buttons[0]["text"]["text"].endswith("7")
+    assert buttons[1]["text"]["text"].endswith("2")
+    assert all(len(button["text"]["text"]) <= 75 for button in buttons)
+
+
+def test_anonymous_card_never_contains_the_author(tr: Translator) -> None:
+    lesson = Lesson(
+        id=42,
+        team_id="T1",
+        author_id=AUTHOR,  # even if a row kept it, the card must drop it
+        author_hash="f" * 64,
+        anonymous=True,
+        text="An anonymous lesson",
+        what_worked=None,
+        to_improve=None,
+        tags_text="ci testing",
+        source_link=None,
+        created_at=datetime(2026, 1, 5, tzinfo=UTC),
+    )
+    anonymous = LessonCard.of(lesson, Counts())
+    assert anonymous.author_id is None
+    rendered = lesson_message(tr, anonymous)
+    dump = json.dumps(rendered.blocks) + rendered.text
+    assert AUTHOR not in dump
+    assert "f" * 64 not in dump
+    assert "<@" not in dump
+    assert "#ci #testing" in dump
+
+    lesson.anonymous = False
+    named = lesson_message(tr, LessonCard.of(lesson, Counts()))
+    assert f"<@{AUTHOR}>" in json.dumps(named.blocks)
+
+
+# --- lesson_modal -----------------------------------------------------------------------------------
+
+
+def modal_dict(tr: Translator, state: ModalState) -> dict[str, Any]:
+    view = lesson_modal(tr, state)
+    view.validate_json()
+    data = view.to_dict()
+    assert data["type"] == "modal"
+    for key in ("title", "submit", "close"):
+        assert data[key]["type"] == "plain_text"
+        assert 0 < len(data[key]["text"]) <= 24, data[key]
+    assert_valid_blocks(data["blocks"], VIEW_BLOCKS_MAX)
+    assert len(data.get("private_metadata", "")) <= 3000
+    assert len(json.dumps(data).encode()) <= 250_000
+    for text in mrkdwn_texts(data["blocks"]):
+        assert_no_mentions(text.replace(f"<{LINK}|", ""))
+    return data
+
+
+def input_block(data: dict[str, Any], block_id: str) -> dict[str, Any]:
+    (block,) = [block for block in data["blocks"] if block.get("block_id") == block_id]
+    return block
+
+
+def test_modal_empty(tr: Translator) -> None:
+    data = modal_dict(tr, ModalState())
+    text_input = input_block(data, LessonBlock.TEXT)["element"]
+    assert "initial_value" not in text_input
+    assert text_input["max_length"] == INPUT_MAX
+    options = input_block(data, LessonBlock.OPTIONS)["element"]
+    assert [o["value"] for o in options["options"]] == [LessonOption.ANONYMOUS]
+    assert "initial_options" not in options
+    assert parse_metadata(data["private_metadata"]) == ModalContext(None, None, None)
+
+
+def test_modal_prefilled(tr: Translator) -> None:
+    state = ModalState(
+        text="Prefilled <!here> & text",
+        what_worked="It worked",
+        to_improve="Less of it",
+        tags=["ci", "testing"],
+        anonymous=True,
+        channel_id="C0123",
+        source_link=LINK,
+        prompt_post_id=17,
+        notice="Please keep it shorter <@U1> <!channel>",
+    )
+    data = modal_dict(tr, state)
+    assert input_block(data, LessonBlock.TEXT)["element"]["initial_value"] == state.text
+    assert input_block(data, LessonBlock.WHAT_WORKED)["element"]["initial_value"] == "It worked"
+    assert input_block(data, LessonBlock.TO_IMPROVE)["element"]["initial_value"] == "Less of it"
+    assert input_block(data, LessonBlock.TAGS)["element"]["initial_value"] == "ci, testing"
+    options = input_block(data, LessonBlock.OPTIONS)["element"]
+    chosen = [o["value"] for o in options["initial_options"]]
+    assert chosen == [LessonOption.ANONYMOUS, LessonOption.POST_HERE]
+    texts = mrkdwn_texts(data["blocks"])
+    assert any(escape(state.notice or "") in text for text in texts)
+    assert any(f"<{LINK}|" in text for text in texts)
+    assert parse_metadata(data["private_metadata"]) == ModalContext("C0123", LINK, 17)
+
+
+@pytest.mark.parametrize("length", [INPUT_MAX, INPUT_MAX + 1, 5000])
+def test_modal_long_text_loses_nothing(tr: Translator, length: int) -> None:
+    tail = " <!channel> & <@U1> > <#C1> æøå"
+    text = ("x" * length)[: length - len(tail)] + tail
+    assert len(text) == length
+    data = modal_dict(tr, ModalState(text=text))
+    shown = input_block(data, LessonBlock.TEXT)["element"]["initial_value"]
+    assert shown == text[:INPUT_MAX]
+    blocks = data["blocks"]
+    last_input = max(i for i, block in enumerate(blocks) if block["type"] == "input")
+    rest = section_texts(blocks[last_input + 1 :])
+    if length <= INPUT_MAX:
+        assert rest == []
+        return
+    heading, *pieces = rest
+    assert "<" not in "".join(pieces)
+    assert heading.startswith("*")
+    assert shown + unescape("".join(pieces)) == text
+
+
+def test_modal_long_text_of_special_characters(tr: Translator) -> None:
+    text = "y" * INPUT_MAX + "z" + "<" * 1999
+    data = modal_dict(tr, ModalState(text=text))
+    blocks = data["blocks"]
+    last_input = max(i for i, block in enumerate(blocks) if block["type"] == "input")
+    _heading, *pieces = section_texts(blocks[last_input + 1 :])
+    assert text[:INPUT_MAX] + unescape("".join(pieces)) == text
+    for piece in pieces:
+        assert_whole_entities(piece)
+
+
+def test_modal_metadata_round_trips(tr: Translator) -> None:
+    for state, expected in [
+        (ModalState(), ModalContext(None, None, None)),
+        (ModalState(channel_id="C1"), ModalContext("C1", None, None)),
+        (ModalState(source_link=LINK, prompt_post_id=0), ModalContext(None, LINK, 0)),
+        (
+            ModalState(channel_id="C9", source_link=LINK, prompt_post_id=123456),
+            ModalContext("C9", LINK, 123456),
+        ),
+    ]:
+        view = lesson_modal(tr, state)
+        assert parse_metadata(view.private_metadata) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "", "not json", "{", "[1, 2]", "null", "42", '"C1"', "{}", '{"p": "17"}', '{"x": 1}'],
+)
+def test_parse_metadata_garbage_gives_an_empty_context(raw: str | None) -> None:
+    assert parse_metadata(raw) == ModalContext(None, None, None)
+
+
+def test_parse_metadata_drops_wrongly_typed_values() -> None:
+    assert parse_metadata('{"c": 5, "l": ["x"], "p": true}') == ModalContext(None, None, None)
+
+
+# --- search results, my_lessons, help_text ----------------------------------------------------------
+
+
+def listed(i: int, text: str = HOSTILE, **overrides: Any) -> ListedLesson:
+    values: dict[str, Any] = {
+        "id": i,
+        "text": text,
+        "tags": ["ci", "blåbær"],
+        "anonymous": i % 2 == 0,
+        "channel_id": "C0123",
+        "useful": i,
+        "applied": 2 * i,
+    }
+    values.update(overrides)
+    return ListedLesson(**values)
+
+
+def test_results_with_no_matches(tr: Translator) -> None:
+    rendered = search_results(tr, "<!here> flaky & <@U1>", [])
+    assert_valid_message(rendered)
+    dump = json.dumps(rendered.blocks) + rendered.text
+    assert_no_mentions(dump)
+    assert "&lt;!here&gt; flaky &amp; &lt;@U1&gt;" in rendered.text
+    assert len(rendered.blocks) == 1
+
+
+def test_results_ten_matches(tr: Translator) -> None:
+    long_text = HOSTILE + " " + "word " * 200
+    items = [listed(i, long_text if i == 3 else HOSTILE) for i in range(1, 11)]
+    rendered = search_results(tr, "<!here>", items)
+    assert_valid_message(rendered)
+    assert "10" in rendered.text
+    dump = json.dumps(rendered.blocks, ensure_ascii=False) + rendered.text
+    assert_no_mentions(dump.replace("<#C0123>", ""))
+    assert dump.count("<#C0123>") == 10
+    sections = section_texts(rendered.blocks)
+    for i in range(1, 11):
+        assert any(f"#{i}*" in text for text in mrkdwn_texts(rendered.blocks))
+    assert len(sections) == 11
+    assert all(len(unescape(text)) <= SNIPPET for text in sections[1:])
+    assert any(unescape(text).endswith("…") for text in sections[1:])
+    contexts = [text for text in mrkdwn_texts(rendered.blocks) if text not in sections]
+    assert not any(tr._("anonymous") in text for text in contexts)  # search results never flag authors
+
+
+def test_results_one_match_is_singular(tr: Translator) -> None:
+    one = search_results(tr, "flaky", [listed(1)])
+    ten = search_results(tr, "flaky", [listed(i) for i in range(1, 11)])
+    assert_valid_message(one)
+    assert_valid_message(ten)
+    assert one.text != ten.text.replace("10", "1")
+    if tr.language == "en":
+        assert one.text == "1 lesson matches *flaky*"
+        assert ten.text == "Top 10 lessons matching *flaky*"
+
+
+def test_my_lessons(tr: Translator) -> None:
+    empty = my_lessons(tr, [])
+    assert_valid_message(empty)
+    rendered = my_lessons(tr, [listed(i) for i in range(1, 21)])
+    assert_valid_message(rendered)
+    dump = json.dumps(rendered.blocks, ensure_ascii=False) + rendered.text
+    assert "<" not in dump.replace("<#C0123>", "")
+    flagged = [text for text in mrkdwn_texts(rendered.blocks) if text.endswith(tr._("anonymous"))]
+    assert len(flagged) == 10  # the author sees which of their own lessons are anonymous
+
+
+@pytest.mark.parametrize("unknown", [None, "serch", "<!channel>", "<@U1>&"])
+def test_help_text_has_no_raw_angle_brackets(tr: Translator, unknown: str | None) -> None:
+    rendered = help_text(tr, unknown)
+    assert_valid_message(rendered)
+    dump = json.dumps(rendered.blocks, ensure_ascii=False) + rendered.text
+    assert "<" not in dump
+    assert ">" not in dump
+    assert_whole_entities(rendered.text)
+    assert "&lt;text&gt;" in rendered.text
+    if unknown:
+        assert escape(unknown) in rendered.text
+
+
+# --- both languages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_views_render_in_each_language(language: str) -> None:
+    tr = translator(language)
+    assert tr.language == language
+    assert_valid_message(lesson_message(tr, card(tags=["ci"], source_link=LINK)))
+    assert_valid_message(lesson_message(tr, card(author_id=None)))
+    modal_dict(tr, ModalState(text="x", channel_id="C1", source_link=LINK, notice="n", anonymous=True))
+    assert_valid_message(search_results(tr, "q", [listed(1)]))
+    assert_valid_message(search_results(tr, "q", []))
+    assert_valid_message(my_lessons(tr, [listed(1)]))
+    assert_valid_message(help_text(tr, "x"))
+
+
+def test_text_handed_back_to_copy_is_escaped() -> None:
+    from bot.core.blockkit import given_back
+
+    shown = given_back(translator("en"), "Ping <!here> & <@U1>")
+    assert "&lt;!here&gt; &amp; &lt;@U1&gt;" in shown
+    assert "<!here>" not in shown and "<@U1>" not in shown

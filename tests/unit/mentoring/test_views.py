@@ -1,0 +1,104 @@
+"""Mentoring views: valid Block Kit in both languages, and nothing a person typed becomes a mention."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.core.blockkit import Rendered
+from bot.core.i18n import Translator, translator
+from bot.lessons.list_views import ListedLesson
+from bot.mentoring import list_views as lists
+from bot.mentoring import notices, profiles, views
+from bot.mentoring.followups import FollowUpAnswerKind
+from bot.mentoring.requests import OfferStatus
+from localslack.standin import validate_blocks, validate_view
+
+HOSTILE = "Hi <!channel> <@U1> & <#C1> <!here> <!subteam^S1> <https://evil.example|x>"
+# A mention or broadcast the app did not build from an id.
+INJECTED = re.compile(r"<!channel>|<!here>|<@U1>|<#C1>|<!subteam|<https://evil")
+WHEN = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["en", "nb"])
+def tr(request: pytest.FixtureRequest) -> Translator:
+    return translator(request.param)
+
+
+def check(rendered: Rendered) -> str:
+    assert validate_blocks(rendered.blocks) == []
+    assert rendered.text and len(rendered.text) <= 3000
+    dumped = rendered.text + json.dumps(rendered.blocks)
+    found = INJECTED.search(dumped)
+    assert found is None, dumped[max(0, found.start() - 80) : found.end() + 20]
+    return dumped
+
+
+def test_the_offer_dm_escapes_the_note_and_unit_and_has_three_buttons(tr: Translator) -> None:
+    card = views.OfferCard(1, "UOLA", "testing", HOSTILE * 10, HOSTILE, WHEN)
+    dumped = check(views.offer_dm(tr, card))
+    assert "&lt;!channel&gt;" in dumped and "<@UOLA>" in dumped
+    actions = [b for b in views.offer_dm(tr, card).blocks if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions[0]["elements"]] == [
+        views.MentorAction.ACCEPT,
+        views.MentorAction.DECLINE,
+        views.MentorAction.DECLINE_PAUSE,
+    ]
+    for status in OfferStatus:
+        closed = views.offer_dm_closed(tr, card, status, paused=True)
+        check(closed)
+        assert all(b["type"] != "actions" for b in closed.blocks)
+
+
+def test_introduction_and_follow_ups(tr: Translator) -> None:
+    dumped = check(views.introduction(tr, views.IntroCard("UA", "UB", "æøå-design", HOSTILE, 14)))
+    assert "<@UA>" in dumped and "<@UB>" in dumped and "æøå-design" in json.dumps(dumped, ensure_ascii=False)
+    card = views.FollowUpCard(7, 2, "UA", "testing", reminder=True)
+    rendered = views.followup_dm(tr, card)
+    check(rendered)
+    values = {e["value"] for b in rendered.blocks if b["type"] == "actions" for e in b["elements"]}
+    assert values == {"7:2"} and views.followup_parse("7:2") == (7, 2)
+    assert views.followup_parse("x:2") is None and views.followup_parse("") is None
+    for answer in FollowUpAnswerKind:
+        check(views.followup_answered(tr, card, answer))
+
+
+def test_lists_status_and_help_escape_and_fit(tr: Translator) -> None:
+    mentors = [lists.ListedMentor(f"UM{i}", HOSTILE, ["testing", "a&b"], 1, HOSTILE) for i in range(40)]
+    listed = lists.mentor_list(tr, "testing", mentors)
+    dumped = check(listed)
+    assert len(listed.blocks) <= 50 and "a&amp;b" in dumped
+    check(lists.mentor_list(tr, None, []))
+    profile = profiles.ProfileView("UA", "paused", 2, HOSTILE, HOSTILE, ["testing"])
+    status = lists.MyStatus(
+        profile,
+        1,
+        [lists.StatusRequest("testing", "offered", "UB"), lists.StatusRequest("x", "waiting", None)],
+        [lists.StatusOffer("UC", "design", WHEN)],
+        [lists.StatusMentorship("UD", "testing", True, "GDM")],
+    )
+    check(lists.status_view(tr, status))
+    check(lists.status_view(tr, lists.MyStatus(None, 0, [], [], [])))
+    check(lists.help_text(tr, HOSTILE))
+    lessons = [ListedLesson(i, HOSTILE * 20, ["testing"], True, "CGEN", 3, 1) for i in range(5)]
+    check(notices.request_received(tr, "testing", lessons))
+    check(notices.waiting_rendered(tr, "testing", 0, True, lessons))
+
+
+def test_forms_are_valid_modals_and_give_long_text_back(tr: Translator) -> None:
+    offer = views.offer_modal(
+        tr,
+        views.OfferModalState(topics="x" * 2000, capacity=99, unit="y" * 500, bio="z" * 900, notice=HOSTILE),
+    )
+    assert validate_view(offer.to_dict()) == []
+    assert not INJECTED.search(json.dumps(offer.to_dict()))
+    request = views.request_modal(
+        tr, views.RequestModalState(topic="t" * 200, note="n" * 2000, offered_topics=["testing"] * 40)
+    )
+    assert validate_view(request.to_dict()) == []
+    assert views.channel_from_metadata(offer.private_metadata) is None
+    assert views.channel_from_metadata('{"c": "C1"}') == "C1"
+    assert views.channel_from_metadata("not json") is None

@@ -1,0 +1,195 @@
+"""bot.rhythm.commands: `/erfaring ...` and its values, in English and Norwegian."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.rhythm.commands import (
+    DIGEST,
+    PROMPT,
+    Field,
+    InvalidValue,
+    PromptAction,
+    PromptRequest,
+    RhythmCommand,
+    ScheduleChange,
+    Verb,
+    parse,
+    parse_holidays,
+    parse_language,
+    parse_prompts,
+    parse_schedule,
+    parse_time,
+    parse_timezone,
+    parse_weekday,
+    parse_weeks,
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "weekday"),
+    [
+        ("monday", 0),
+        ("Mon", 0),
+        ("mandag", 0),
+        ("man", 0),
+        ("tuesday", 1),
+        ("tirsdag", 1),
+        ("wed", 2),
+        ("onsdag", 2),
+        ("THURSDAY", 3),
+        ("torsdag", 3),
+        ("fri", 4),
+        ("fredag", 4),
+        ("saturday", 5),
+        ("lørdag", 5),
+        ("lordag", 5),
+        ("sunday", 6),
+        ("søndag", 6),
+        ("Søndag", 6),
+        ("sondag", 6),
+        ("søn", 6),
+        (" friday. ", 4),
+    ],
+)
+def test_weekdays_in_english_and_norwegian(word: str, weekday: int) -> None:
+    assert parse_weekday(word) == weekday
+
+
+@pytest.mark.parametrize("word", ["", "funday", "mondag", "7", "m", "weekend"])
+def test_unknown_weekdays_are_refused_naming_the_field(word: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_weekday(word)
+    assert caught.value.field is Field.WEEKDAY
+    assert caught.value.given == word.strip()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("09:00", "09:00"),
+        ("9:00", "09:00"),
+        ("14:30", "14:30"),
+        ("00:00", "00:00"),
+        ("23:59", "23:59"),
+        ("09.15", "09:15"),
+    ],
+)
+def test_times_are_24_hour_and_normalised(raw: str, expected: str) -> None:
+    assert parse_time(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["24:00", "12:60", "9", "9am", "09:5", "-1:00", "", "12:00:00", "١٢:٠٠"])
+def test_invalid_times_are_refused(raw: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_time(raw)
+    assert caught.value.field is Field.TIME
+
+
+def test_time_zones_are_iana_names_in_their_canonical_spelling() -> None:
+    assert parse_timezone("Europe/Oslo") == "Europe/Oslo"
+    assert parse_timezone("europe/oslo") == "Europe/Oslo"
+    assert parse_timezone("America/New_York") == "America/New_York"
+    for bad in ("Oslo", "CET+1", "../../etc/passwd", "", "Europe/Atlantis"):
+        with pytest.raises(InvalidValue) as caught:
+            parse_timezone(bad)
+        assert caught.value.field is Field.TIMEZONE
+
+
+def test_languages() -> None:
+    assert parse_language("en") == "en"
+    assert parse_language("NB") == "nb"
+    assert parse_language("norsk") == "nb"
+    for bad in ("no", "nn", "de", ""):
+        with pytest.raises(InvalidValue) as caught:
+            parse_language(bad)
+        assert caught.value.field is Field.LANGUAGE
+
+
+def test_holiday_countries_come_from_the_holidays_package_and_off_switches_them_off() -> None:
+    assert parse_holidays("NO") == "NO"
+    assert parse_holidays("no") == "NO", "no is Norway, not a word for off"
+    assert parse_holidays("se") == "SE"
+    assert parse_holidays("off") is None
+    assert parse_holidays("av") is None
+    for bad in ("XX", "Norway", ""):
+        with pytest.raises(InvalidValue) as caught:
+            parse_holidays(bad)
+        assert caught.value.field is Field.HOLIDAYS
+
+
+def test_weeks_are_0_to_52() -> None:
+    assert parse_weeks("0") == 0
+    assert parse_weeks("2") == 2
+    assert parse_weeks("52") == 52
+    for bad in ("53", "-1", "two", "1.5", "", "²"):
+        with pytest.raises(InvalidValue) as caught:
+            parse_weeks(bad)
+        assert caught.value.field is Field.WEEKS
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("", RhythmCommand(Verb.STATUS)),
+        ("status", RhythmCommand(Verb.STATUS)),
+        ("subscribe", RhythmCommand(Verb.SUBSCRIBE)),
+        ("SUBSCRIBE", RhythmCommand(Verb.SUBSCRIBE)),
+        ("abonner", RhythmCommand(Verb.SUBSCRIBE)),
+        ("unsubscribe", RhythmCommand(Verb.UNSUBSCRIBE)),
+        (
+            "schedule prompt mandag 09:00",
+            RhythmCommand(Verb.SCHEDULE, ("prompt", "mandag", "09:00"), "prompt mandag 09:00"),
+        ),
+        ("timezone Europe/Oslo", RhythmCommand(Verb.TIMEZONE, ("Europe/Oslo",), "Europe/Oslo")),
+        ("språk nb", RhythmCommand(Verb.LANGUAGE, ("nb",), "nb")),
+        ("holidays off", RhythmCommand(Verb.HOLIDAYS, ("off",), "off")),
+        ("pause 2", RhythmCommand(Verb.PAUSE, ("2",), "2")),
+        ("resume", RhythmCommand(Verb.RESUME)),
+        ("hjelp", RhythmCommand(Verb.HELP)),
+        ("subscrbe now", RhythmCommand(Verb.UNKNOWN, ("subscrbe", "now"), "subscrbe now")),
+    ],
+)
+def test_parse_verbs(raw: str, expected: RhythmCommand) -> None:
+    assert parse(raw) == expected
+
+
+def test_schedule_takes_kind_weekday_and_time_and_names_the_first_wrong_part() -> None:
+    assert parse_schedule(("prompt", "monday", "9:00")) == ScheduleChange(PROMPT, 0, "09:00")
+    assert parse_schedule(("digest", "fredag", "14:00")) == ScheduleChange(DIGEST, 4, "14:00")
+    cases = [
+        ((), Field.KIND),
+        (("weekly", "monday", "09:00"), Field.KIND),
+        (("prompt",), Field.WEEKDAY),
+        (("prompt", "someday", "09:00"), Field.WEEKDAY),
+        (("prompt", "monday"), Field.TIME),
+        (("prompt", "monday", "25:00"), Field.TIME),
+        (("prompt", "monday", "09:00", "CET"), Field.TIME),
+    ]
+    for words, field in cases:
+        with pytest.raises(InvalidValue) as caught:
+            parse_schedule(words)
+        assert caught.value.field is field, words
+
+
+def test_prompt_subcommands() -> None:
+    assert parse_prompts(parse("prompts")) == PromptRequest(PromptAction.LIST)
+    assert parse_prompts(parse("prompts list")) == PromptRequest(PromptAction.LIST)
+    assert parse_prompts(parse("prompts add  What  did you   learn?")) == PromptRequest(
+        PromptAction.ADD, text="What  did you   learn?"
+    )
+    assert parse_prompts(parse("prompts add nb: Hva lærte du?")) == PromptRequest(
+        PromptAction.ADD, text="Hva lærte du?", language="nb"
+    )
+    # "en" is also a Norwegian word: only "en:" with a colon picks the language.
+    assert parse_prompts(parse("prompts add En ting du lærte?")).language is None
+    assert parse_prompts(parse("prompts remove 12")) == PromptRequest(PromptAction.REMOVE, prompt_id=12)
+    assert parse_prompts(parse("prompts remove #12")).prompt_id == 12
+    for raw, field in (
+        ("prompts remove", Field.PROMPT_ID),
+        ("prompts remove twelve", Field.PROMPT_ID),
+        ("prompts shuffle", Field.PROMPT_ACTION),
+    ):
+        with pytest.raises(InvalidValue) as caught:
+            parse_prompts(parse(raw))
+        assert caught.value.field is field
