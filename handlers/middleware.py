@@ -1,5 +1,11 @@
 """What runs around every listener: the app's dependencies in the context, event de-duplication,
-and the error reporter that tells the person when a listener failed."""
+and the error reporter.
+
+A listener may raise at any point. A payload it could not read (handlers.payloads.PayloadError) is
+logged in one line and answered 200: Slack gets no error and the log no traceback. Any other error
+is logged with its traceback and context, and the person whose command or click it was is told in
+words. Either way Slack gets a 200, never a 5xx: a failure after ack() never turns the ack into one.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from slack_bolt import App, BoltContext, BoltResponse, Respond
 
 from bot.core.deps import Deps
 from bot.core.events import claim_event
+from handlers.payloads import PayloadError
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +37,19 @@ def install(app: App, deps: Deps) -> None:
         context[DEPS_KEY] = deps
         next()
 
-    def report_error(error: Exception, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-        kind = body.get("type") or ("command" if body.get("command") else "request")
+    def report_error(
+        error: Exception, body: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> BoltResponse:
+        kind = _kind_of(body)
+        if isinstance(error, PayloadError):
+            log.warning("ignored a %s that could not be read: %s", kind, error)
+            return BoltResponse(status=200, body="")
         log.exception("unhandled error in a %s listener: %s", kind, type(error).__name__, exc_info=error)
-        if not body.get("response_url"):
-            return  # events and form submissions have nobody to answer here
+        if not isinstance(body, dict) or not body.get("response_url"):
+            return BoltResponse(status=200, body="")  # events and form submissions: nobody to answer
         try:
-            tr = deps.translator_for(context.team_id)
+            user = body.get("user_id") or (body.get("user") or {}).get("id")
+            tr = deps.languages.for_person(context.team_id, user if isinstance(user, str) else None)
             # Said instead of silence to the person whose command or click failed (details: the log).
             text = tr._(
                 "Sorry, something went wrong on my side and I could not finish that. "
@@ -45,10 +58,18 @@ def install(app: App, deps: Deps) -> None:
             respond(text=text, response_type="ephemeral", replace_original=False)
         except Exception as exc:
             log.warning("could not tell the user about the error: %s", type(exc).__name__)
+        return BoltResponse(status=200, body="")
 
     app.use(provide_deps)
     app.middleware(drop_repeated_events)
     app.error(report_error)
+
+
+def _kind_of(body: object) -> str:
+    if not isinstance(body, dict):
+        return "request"
+    kind = body.get("type") or ("command" if body.get("command") else "request")
+    return str(kind)[:40]
 
 
 def drop_repeated_events(

@@ -23,6 +23,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.models.views import View
 
+from bot.core import mrkdwn
+
 log = logging.getLogger(__name__)
 
 # People's names, locales and titles change rarely; a few minutes of staleness is invisible.
@@ -160,6 +162,13 @@ class SlackGateway:
             if info is not None:
                 found[user_id] = info.name
         return found
+
+    def readable(self, team_id: str, wire_text: str) -> str:
+        """Text from a message as its author sees it: mentions as @name and #channel, entities
+        decoded (bot.core.mrkdwn.from_slack), with the names looked up (cached)."""
+        users = self.names(team_id, mrkdwn.mentioned_users(wire_text))
+        channels = self.channel_names(team_id, mrkdwn.mentioned_channels(wire_text))
+        return mrkdwn.from_slack(wire_text, users, channels)
 
     def channel_info(self, team_id: str, channel_id: str, *, fresh: bool = False) -> dict[str, Any] | None:
         """conversations.info's channel, remembered for a few minutes; None when Slack cannot say."""
