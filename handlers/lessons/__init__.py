@@ -34,7 +34,6 @@ from bot.lessons.views import (
     problem_message,
 )
 from bot.lessons.voting import VoteKind, set_vote, toggle_vote
-from handlers import rhythm
 from handlers.middleware import deps_of
 from handlers.payloads import team_of, view_values
 
@@ -295,8 +294,6 @@ def register(app: App) -> None:
 
     def _reaction(added: bool) -> Any:
         def handle(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-            if added and rhythm.on_reaction_added(event, body, context):
-                return  # a :raised_hand: on a weekly prompt
             name = str(event.get("reaction") or "").split("::", 1)[0]
             item = event.get("item") or {}
             if name not in USEFUL_REACTIONS or item.get("type") != "message":
@@ -324,5 +321,10 @@ def register(app: App) -> None:
 
         return handle
 
-    app.event(EVENTS[0])(_reaction(True))
-    app.event(EVENTS[1])(_reaction(False))
+    app.event(EVENTS[0], matchers=[is_useful_reaction])(_reaction(True))
+    app.event(EVENTS[1], matchers=[is_useful_reaction])(_reaction(False))
+
+
+def is_useful_reaction(event: dict[str, Any]) -> bool:
+    """:+1: or :bulb: (any skin tone): the reactions that count as Useful."""
+    return str(event.get("reaction") or "").split("::", 1)[0] in USEFUL_REACTIONS

@@ -44,22 +44,24 @@ def _channel_translator(deps: Deps, team_id: str, channel_id: str) -> Translator
 # --- :raised_hand: on a prompt -------------------------------------------------------------------------
 
 
-def on_reaction_added(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> bool:
-    """A :raised_hand: on a prompt gets the person a DM with a "Share a lesson" button.
+def is_raised_hand(event: dict[str, Any]) -> bool:
+    """A :raised_hand: (or :hand:, any skin tone): the only reaction this feature listens to."""
+    return str(event.get("reaction") or "").split("::", 1)[0] in replies.RAISED_HANDS
 
-    Returns True when the reaction was this (and is handled), False for the caller to go on with.
-    """
+
+def on_raised_hand(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    """A :raised_hand: on a prompt gets the person a DM with a "Share a lesson" button."""
     item = event.get("item") or {}
     name = str(event.get("reaction") or "")
-    if item.get("type") != "message" or name.split("::", 1)[0] not in replies.RAISED_HANDS:
-        return False
+    if item.get("type") != "message":
+        return
     deps = deps_of(context)
     team_id, channel_id = str(body.get("team_id") or ""), str(item.get("channel") or "")
     user_id = str(event.get("user") or "")
     with deps.db.session() as session:
         post = replies.prompt_for_reaction(session, team_id, channel_id, str(item.get("ts") or ""), name)
         if post is None:
-            return False
+            return
         post_id = post.id
         question = prompts.prompt_text(session, team_id, post.prompt_key)
     tr = _channel_translator(deps, team_id, channel_id)
@@ -70,7 +72,6 @@ def on_reaction_added(event: dict[str, Any], body: dict[str, Any], context: Bolt
         )
     except SlackApiError as exc:
         log.warning("the reminder DM for prompt %s failed: %s", post_id, error_code(exc))
-    return True
 
 
 # --- answers in a prompt's thread -------------------------------------------------------------------------
@@ -169,10 +170,6 @@ def _react(client: WebClient, channel_id: str, ts: str) -> None:
             log.warning("could not confirm a saved reply with a reaction: %s", error_code(exc))
 
 
-def ignore_message() -> None:
-    """Every other message: nothing to do (the listener exists so Slack still gets its 200)."""
-
-
 # --- the "Share a lesson" button ----------------------------------------------------------------------------
 
 
@@ -205,5 +202,4 @@ def register(app: App) -> None:
     app.action(RhythmAction.SHARE_FROM_PROMPT)(share_from_prompt)
     app.action(RhythmAction.SHARE_FROM_NOTE)(share_from_prompt)
     app.event("message", matchers=[is_thread_reply])(on_thread_reply)
-    # Last: a catch-all that would shadow any message listener registered after it.
-    app.event("message")(ignore_message)
+    app.event("reaction_added", matchers=[is_raised_hand])(on_raised_hand)
