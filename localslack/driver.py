@@ -25,6 +25,7 @@ from wsgiref.util import setup_testing_defaults
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.core.mrkdwn import to_slack
 from localslack.standin import (
     JSON,
     Ephemeral,
@@ -77,7 +78,11 @@ class SlackDriver:
 
     # -- slash commands and shortcuts ---------------------------------------------------------------
 
-    def command(self, user_id: str, channel_id: str, command: str, text: str = "") -> Response:
+    def command(
+        self, user_id: str, channel_id: str, command: str, text: str = "", *, wire: bool = False
+    ) -> Response:
+        """Run a slash command as `user_id` typed it. Like Slack, the text goes on the wire with `&`,
+        `<`, `>` as entities; `wire=True` sends `text` exactly as given (a hostile or odd client)."""
         channel = self.standin.channel(channel_id)
         fields = {
             "token": VERIFICATION_TOKEN,
@@ -88,7 +93,7 @@ class SlackDriver:
             "user_id": user_id,
             "user_name": self.standin.user(user_id).name,
             "command": command,
-            "text": text,
+            "text": text if wire else to_slack(text),
             "api_app_id": self.standin.app_id,
             "is_enterprise_install": "false",
             "response_url": self.standin.new_response_url(channel.id, user_id),

@@ -34,6 +34,7 @@ from bot.lessons.views import (
     problem_message,
 )
 from bot.lessons.voting import VoteKind, set_vote, toggle_vote
+from handlers import payloads
 from handlers.middleware import deps_of
 from handlers.payloads import team_of, view_values
 
@@ -180,7 +181,7 @@ def register(app: App) -> None:
     ) -> None:
         deps = deps_of(context)
         tr = deps.translator_for(command["team_id"], command["channel_id"])
-        cmd = parse(command.get("text") or "")
+        cmd = parse(payloads.command(command).text)
         if cmd.verb is Verb.SHARE:
             _share_quick(ack, respond, client, context, command, cmd, tr)
         elif cmd.verb is Verb.MODAL:
@@ -243,7 +244,7 @@ def register(app: App) -> None:
         tr = deps.translator_for(team_id)
         message = body.get("message") or {}
         channel_id = body["channel"]["id"]
-        text = str(message.get("text") or "")
+        text = deps.slack.readable(team_id, payloads.message_shortcut(body).text.raw)
         draft_problems = (
             lessons.validate(lessons.LessonDraft(text=text)) if len(text) > lessons.TEXT_MAX else []
         )

@@ -27,6 +27,7 @@ from bot.mentoring.flows import AdvanceKind
 from bot.mentoring.followups import Recorded
 from bot.mentoring.requests import Outcome
 from bot.mentoring.views import FOLLOWUP_ACTIONS, MentorAction, MentorBlock, MentorCallback
+from handlers import payloads
 from handlers.middleware import deps_of
 from handlers.payloads import team_of, view_values
 
@@ -375,7 +376,7 @@ def register(app: App) -> None:
         deps = deps_of(context)
         team_id, user_id = command["team_id"], command["user_id"]
         tr = deps.translator_for(team_id)
-        cmd = parse(command.get("text") or "")
+        cmd = parse(payloads.command(command).text)
         if cmd.verb is MentorVerb.OFFER:
             _offer(ack, respond, client, deps, command, cmd)
         elif cmd.verb is MentorVerb.REQUEST:

@@ -35,6 +35,7 @@ from bot.rhythm.commands import (
     parse_timezone,
     parse_weeks,
 )
+from handlers import payloads
 from handlers.middleware import deps_of
 from storage.rhythm.models import Subscription
 
@@ -81,7 +82,7 @@ def handle(
     ack: Ack, respond: Respond, client: WebClient, context: BoltContext, command: dict[str, Any]
 ) -> None:
     where = _Where(deps_of(context), command)
-    cmd = parse(str(command.get("text") or ""))
+    cmd = parse(payloads.command(command).text)
     tr = where.tr()
     if cmd.verb in (Verb.HELP, Verb.UNKNOWN):
         rendered = views.help_text(tr, cmd.words[0] if cmd.verb is Verb.UNKNOWN else None)
