@@ -300,3 +300,37 @@ def test_chunks_of_escaped_text_never_split_an_entity() -> None:
 
 def test_module_exposes_the_helpers() -> None:
     assert mrkdwn.escape is escape and mrkdwn.chunks is chunks and mrkdwn.truncate is truncate
+
+
+# --- Slack's wire format to what the person typed ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wire", "typed"),
+    [
+        ("x &lt; y &amp;&amp; y &gt; z", "x < y && y > z"),
+        ("&amp;lt; is how you write &lt;", "&lt; is how you write <"),
+        ("ask <@U123|kari>", "ask @kari"),
+        ("ask <@U123>", "ask @kari"),
+        ("ask <@U999>", "ask @U999"),
+        ("see <#C123|team-x> and <#C456>", "see #team-x and #general"),
+        ("<!here> <!channel> <!everyone>", "@here @channel @everyone"),
+        ("<!subteam^S1|@devs> <!subteam^S2>", "@devs @group"),
+        ("<!date^1392734382^{date}|Feb 18, 2014>", "Feb 18, 2014"),
+        ("<https://example.com>", "https://example.com"),
+        ("<https://example.com|the docs &amp; more>", "the docs & more (https://example.com)"),
+        ("<mailto:a@b.no|a@b.no>", "a@b.no"),
+        ("no markup at all", "no markup at all"),
+    ],
+)
+def test_wire_text_reads_as_typed(wire: str, typed: str) -> None:
+    assert mrkdwn.from_slack(wire, {"U123": "kari"}, {"C456": "general"}) == typed
+
+
+def test_typed_text_escaped_once_is_what_slack_sends_and_round_trips() -> None:
+    typed = "x < y && y > z <!here> &amp;"
+    wire = mrkdwn.to_slack(typed)
+    assert wire == "x &lt; y &amp;&amp; y &gt; z &lt;!here&gt; &amp;amp;"
+    assert mrkdwn.from_slack(wire) == typed, "decoding what Slack sends gives the typed text back"
+    assert mrkdwn.mentioned_users("<@U1> <@U2|x> <@U1>") == ["U1", "U2"]
+    assert mrkdwn.mentioned_channels("<#C1> <#C2|named> <#C1>") == ["C1"]
