@@ -1,10 +1,11 @@
-"""Every benchmark in turn: /lesson ack latency, search, digest (`python -m bench`, `make bench`).
+"""Every benchmark in turn: /lesson ack latency, search speed and quality, digest (`python -m bench`).
 
     python -m bench [--database-url URL] [--results-dir DIR]
 
 Defaults finish in a few minutes on 2 cores. Each benchmark also runs on its own, with more options:
 `python -m bench.ack_bench --help`, `python -m bench.search_bench --help`,
-`python -m bench.digest_bench --help`. A failing benchmark does not stop the ones after it.
+`python -m bench.search_quality --help`, `python -m bench.digest_bench --help`. A failing benchmark does
+not stop the ones after it. `make bench` runs this.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import ack_bench, digest_bench, search_bench
+from bench import ack_bench, digest_bench, search_bench, search_quality
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
@@ -32,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     benches: list[tuple[str, Callable[[list[str]], int], Path]] = [
         ("ack", ack_bench.main, args.results_dir / "ack.json"),
         ("search", search_bench.main, args.results_dir / "search.json"),
+        ("search quality", search_quality.main, args.results_dir / "search_quality.json"),
         ("digest", digest_bench.main, args.results_dir / "digest.json"),
     ]
     failed: list[str] = []
