@@ -9,7 +9,7 @@ limit=10)`. Figures, per category and overall:
 
 - recall@10: over the queries that have relevant lessons, the mean share of those lessons in the top 10;
 - MRR: the mean reciprocal rank of the first relevant lesson (0 when none is in the top 10);
-- no results: the share of queries that return nothing;
+- no results: the share of the queries with relevant lessons that return nothing at all;
 - for `no_answer` queries (no lesson is relevant): "empty" is the share that return nothing, and "false hits"
   the share that return something, all of it irrelevant.
 
@@ -251,8 +251,9 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
-    """Figures over a group of queries. recall@10 and MRR average over the answerable ones (each query
-    weighs the same); empty and false hits are shares of the no-answer ones (None if there are none)."""
+    """Figures over a group of queries. recall@10, MRR and no results average over the answerable ones
+    (each query weighs the same); empty and false hits are shares of the no-answer ones. A figure without
+    queries to average is None."""
     answerable = [outcome for outcome in outcomes if outcome.answerable]
     unanswerable = [outcome for outcome in outcomes if not outcome.answerable]
     return {
@@ -260,7 +261,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "answerable": len(answerable),
         f"recall_at_{K}": _mean([outcome.recall or 0.0 for outcome in answerable]),
         "mrr": _mean([outcome.reciprocal_rank or 0.0 for outcome in answerable]),
-        "no_results": _mean([0.0 if outcome.returned else 1.0 for outcome in outcomes]),
+        "no_results": _mean([0.0 if outcome.returned else 1.0 for outcome in answerable]),
         "no_answer_queries": len(unanswerable),
         "no_answer_empty": _mean([0.0 if outcome.returned else 1.0 for outcome in unanswerable]),
         "no_answer_false_hits": _mean([1.0 if outcome.returned else 0.0 for outcome in unanswerable]),
