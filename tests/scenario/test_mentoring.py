@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 import app as erfaring
 from bot.mentoring import requests as mentor_requests
 from bot.mentoring.digest_section import mentoring_digest_lines
+from bot.mentoring.ids import MentorAction, MentorBlock, MentorCallback
 from bot.mentoring.jobs import MentoringReport, run_due_mentoring
-from bot.mentoring.views import MentorAction, MentorBlock, MentorCallback
 from localslack.clock import FakeClock
-from localslack.demo import demo_one_match
 from localslack.standin import Message
 from localslack.workspace import LocalWorkspace
 from storage.db import Database
@@ -572,12 +571,57 @@ def test_norwegian_subcommands(db: Database, clock: FakeClock) -> None:
         ws.close()
 
 
-def test_the_demo_shows_one_match(ws: LocalWorkspace) -> None:
-    steps = demo_one_match(ws)
-    assert len(steps) == 5
+def test_one_match_end_to_end_as_it_reaches_slack(ws: LocalWorkspace) -> None:
+    """Ingrid offers, Ola asks, Ingrid accepts: every step checked on what Slack was sent."""
+    ingrid, ola, general = ws.user_id("ingrid"), ws.user_id("ola"), ws.channel_id("general")
+    mentor(ws, "ingrid", "offer testing, onboarding")
+    [saved] = ws.standin.ephemerals(user=ingrid)
+    assert saved.channel == general
+    assert saved.text.startswith(
+        "Thank you for mentoring! You offer *onboarding*, *testing*, up to 2 mentees"
+    )
+
+    mentor(ws, "ola", "request testing I want tests that catch real bugs, not just coverage")
+    told_ola = [e.text for e in ws.standin.ephemerals(user=ola)]
+    assert told_ola[0].startswith("Looking for a mentor in *testing*.")
+    assert told_ola[-1].startswith(f"I have asked <@{ingrid}> to mentor you in *testing*.")
+
+    # The offer reached Ingrid as a DM from the app, with the note, Ola's team and three buttons.
+    [offer] = dms(ws, "ingrid")
+    assert offer.channel == ws.standin.im_channel(ingrid)
+    assert offer.text == f"<@{ola}> asks you to mentor them in testing"
+    dumped = json.dumps(offer.blocks)
+    assert f":wave: <@{ola}> would like a mentor in *testing*, which you offer." in dumped
+    assert "> I want tests that catch real bugs, not just coverage" in dumped
+    assert "Team or department: Platform" in dumped
+    assert button_labels(offer) == OFFER_BUTTONS
+    assert action_ids(offer) == [MentorAction.ACCEPT, MentorAction.DECLINE, MentorAction.DECLINE_PAUSE]
+
+    click(ws, "ingrid", MentorAction.ACCEPT, offer)
+    # Ingrid's DM now says what became of it, and has no buttons left.
+    updated = ws.standin.message(offer.channel, offer.ts)
+    assert updated is not None and button_labels(updated) == []
+    assert updated.text.startswith(
+        f":white_check_mark: You accepted <@{ola}>'s request for a mentor in *testing*"
+    )
+    # One group DM with the two of them (and the app), holding the introduction and the agenda.
+    [opened] = ws.standin.calls_to("conversations.open")
+    assert set(str(opened.args["users"]).split(",")) == {ingrid, ola}
+    [intro] = group_dm(ws, "ingrid", "ola")
+    assert intro.text == f"<@{ingrid}> will mentor <@{ola}> in testing"
+    intro_blocks = json.dumps(intro.blocks)
+    assert (
+        f":handshake: <@{ola}>, meet <@{ingrid}>, who has agreed to mentor you in *testing*." in intro_blocks
+    )
+    assert "A suggested first agenda" in intro_blocks and "check in with you both in 14 days" in intro_blocks
+    # And Ola heard by DM, with a link to the group DM.
+    [matched_dm] = dms(ws, "ola")
+    assert matched_dm.text == (
+        f"<@{ingrid}> has accepted your request for a mentor in *testing*! "
+        f"Say hello in your new group conversation: <#{intro.channel}>"
+    )
     [m] = mentorships(ws)
-    assert (m.mentor_id, m.mentee_id, m.status) == (ws.user_id("ingrid"), ws.user_id("ola"), "active")
-    assert len(group_dm(ws, "ingrid", "ola")) == 1
+    assert (m.mentor_id, m.mentee_id, m.status, m.channel_id) == (ingrid, ola, "active", intro.channel)
 
 
 def test_a_request_saved_just_before_a_crash_is_picked_up_by_the_job(

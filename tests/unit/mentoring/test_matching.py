@@ -9,8 +9,9 @@ from bot.core import tags
 from bot.lessons import service as lessons
 from bot.lessons.voting import VoteKind, set_vote
 from bot.mentoring import profiles, requests
+from bot.mentoring.ids import ProfileStatus
 from bot.mentoring.matching import RECENT_DECLINE, Candidate, candidates_for, rank, supply
-from bot.mentoring.reading import best_lessons
+from bot.mentoring.overview import best_lessons
 from storage.db import Database
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -111,7 +112,7 @@ def test_the_query_gathers_what_ranking_needs(db: Database) -> None:
     offer(db, "UC", "onboarding")
     offer(db, "UD", "TESTING")
     with db.session() as session:
-        profiles.set_status(session, TEAM, "UD", profiles.ProfileStatus.PAUSED, NOW)
+        profiles.set_status(session, TEAM, "UD", ProfileStatus.PAUSED, NOW)
         # Ola asked before; UA declined him; UB accepted someone else.
         first = requests.create_request(
             session, team_id=TEAM, requester_id="UOLA", topic="testing", note=None, now=NOW
