@@ -248,15 +248,11 @@ def start_request(deps: Deps, request_id: int) -> Advance:
     return advance(deps, request_id)
 
 
-def request_outcome(
-    deps: Deps, tr: Translator, result: Advance, team_id: str, topic: str, *, with_lessons: bool
-) -> Rendered | None:
-    """What the requester is told once the first mentor is asked (or the request waits); with the
-    best lessons on the topic when they have not seen them yet."""
-    lessons = []
-    if with_lessons:
-        with deps.db.read_session() as session:
-            lessons = overview.best_lessons(session, team_id, topic)
+def request_outcome(deps: Deps, tr: Translator, result: Advance, team_id: str, topic: str) -> Rendered | None:
+    """What the requester is told once the first mentor is asked (or the request waits), with the
+    best lessons on the topic to read meanwhile."""
+    with deps.db.read_session() as session:
+        lessons = overview.best_lessons(session, team_id, topic)
     if result.kind is AdvanceKind.OFFERED and result.mentor_id:
         return notices.asked_rendered(tr, topic, result.mentor_id, lessons)
     if result.kind in (AdvanceKind.WAITING, AdvanceKind.STILL_WAITING):
@@ -270,7 +266,7 @@ def request_form_saved(
     """After the request form's ack: ask the first mentor, and tell the requester by DM."""
     result = start_request(deps, request_id)
     tr = _for(deps, team_id, user_id, channel_id)
-    rendered = request_outcome(deps, tr, result, team_id, topic, with_lessons=True)
+    rendered = request_outcome(deps, tr, result, team_id, topic)
     if rendered is not None:
         deps.slack.dm(team_id, user_id, rendered.text, rendered.blocks)
 
