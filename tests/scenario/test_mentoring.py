@@ -138,6 +138,8 @@ def test_offer_request_accept_introduces_both_in_a_group_dm(ws: LocalWorkspace) 
 
     [request] = requests_in_db(ws)
     assert request.status == "matched" and request.open_key is None
+    assert request.note == "I want <!channel> tests that catch real bugs"  # stored as typed
+    assert "<!channel>" not in intro_text  # and escaped in the introduction too
     [m] = mentorships(ws)
     assert (m.mentor_id, m.mentee_id, m.status, m.channel_id) == (ingrid, ola, "active", intro.channel)
 
