@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core.i18n import Translator, translator
 from bot.core.mrkdwn import escape
-from bot.mentoring.profiles import ProfileStatus
-from bot.mentoring.requests import OPEN_STATES
 from bot.rhythm.digest import DigestContext
-from storage.mentoring.models import MentorProfile, MentorRequest, Mentorship, MentorTopic
+from storage.mentoring import queries
 
 TOPICS_SHOWN = 8
 
@@ -26,33 +23,9 @@ def mentoring_digest_lines(
     Pass the channel's translator as `tr`; without it the workspace's language is used.
     """
     tr = tr or translator("en")
-    matches = int(
-        session.scalar(
-            select(func.count())
-            .select_from(Mentorship)
-            .where(Mentorship.team_id == team_id, Mentorship.started_at >= start, Mentorship.started_at < end)
-        )
-        or 0
-    )
-    open_by_topic = [
-        (str(topic), int(n))
-        for topic, n in session.execute(
-            select(MentorRequest.topic, func.count())
-            .where(
-                MentorRequest.team_id == team_id,
-                MentorRequest.status.in_([s.value for s in OPEN_STATES]),
-            )
-            .group_by(MentorRequest.topic)
-            .order_by(func.count().desc(), MentorRequest.topic)
-        )
-    ]
-    offered = set(
-        session.scalars(
-            select(MentorTopic.topic)
-            .join(MentorProfile, MentorProfile.id == MentorTopic.profile_id)
-            .where(MentorTopic.team_id == team_id, MentorProfile.status == ProfileStatus.ACTIVE)
-        )
-    )
+    matches = queries.matches_between(session, team_id, start, end)
+    open_by_topic = queries.open_request_counts_by_topic(session, team_id)
+    offered = {topic for topic, _ in queries.offered_topic_counts(session, team_id)}
     lines: list[str] = []
     if matches:
         lines.append(

@@ -1,6 +1,11 @@
-"""The mentoring steps that talk to Slack: ask the next mentor, update the offer DM, introduce a match,
-and tell people what happened. Each step first makes its transition in the database (so a retry or a
-second replica finds nothing left to do), then sends; the job finishes whatever a crash interrupted.
+"""The mentoring steps that talk to Slack: open the forms, ask the next mentor, update the offer DM,
+introduce a match, send and act on follow-ups, and tell people what happened.
+
+Each step first makes its transition in the database (so a retry or a second replica finds nothing
+left to do), then sends; the job finishes whatever a crash interrupted. Every Slack call goes through
+deps.slack. What only one person sees is in that person's language (deps.languages.for_person);
+the group DM with mentor and mentee is in the workspace's (for_channel: a group DM has no language
+of its own).
 """
 
 from __future__ import annotations
@@ -9,18 +14,25 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select, update
 
+from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
+from bot.core.i18n import Translator
 from bot.core.slack import error_code
-from bot.mentoring import matching, notices, profiles, requests, views
-from bot.mentoring.followups import followup_days, get_mentorship
-from bot.mentoring.requests import Outcome, RequestRef, RequestStatus
-from storage.db import rowcount
-from storage.mentoring.models import MentorOffer, MentorRequest, Mentorship
+from bot.mentoring import followups, matching, notices, overview, profiles, requests, views
+from bot.mentoring.followups import AnswerResult, MentorshipRef, Recorded, Step, StepKind
+from bot.mentoring.ids import (
+    CAPACITY_DEFAULT,
+    OFFER_TTL,
+    EndReason,
+    FollowUpAnswerKind,
+    OfferStatus,
+    RequestStatus,
+)
+from bot.mentoring.requests import Answer, Outcome, RequestRef
+from storage.mentoring import queries
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +70,99 @@ class Presence:
         return self._gone[key]
 
 
-def send_dm(
-    deps: Deps, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None
-) -> tuple[str, str] | None:
-    """A DM from the app (chat.postMessage to the user id); (channel, ts), or None when it failed."""
-    try:
-        response = deps.client.chat_postMessage(channel=user_id, text=text, blocks=blocks, unfurl_links=False)
-    except SlackApiError as exc:
-        log.warning("a mentoring DM could not be sent: %s", error_code(exc))
-        return None
-    return str(response["channel"]), str(response["ts"])
+def _for(deps: Deps, team_id: str, user_id: str, channel_id: str | None = None) -> Translator:
+    """The language of something only `user_id` sees."""
+    return deps.languages.for_person(team_id, user_id, channel_id)
+
+
+def _dm(deps: Deps, team_id: str, user_id: str, text: str) -> bool:
+    return deps.slack.dm(team_id, user_id, text) is not None
+
+
+# -- the forms -----------------------------------------------------------------------------------------
+
+
+def open_offer_form(
+    deps: Deps,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str | None,
+    trigger_id: str | None,
+    topics_text: str | None = None,
+    notice: str | None = None,
+) -> str | None:
+    """Open the offer form, prefilled with the profile (the team from the Slack title when none is
+    given: "Developer, Platform" gives Platform). Slack's error code when it could not open."""
+    if trigger_id is None:
+        return "missing_trigger"
+    with deps.db.session() as session:
+        profile = profiles.profile_view(session, team_id, user_id)
+    unit = profile.unit if profile else None
+    if not unit:
+        info = deps.slack.user_info(team_id, user_id)
+        unit = profiles.department_from_title(info.title) if info else ""
+    state = views.OfferModalState(
+        topics=topics_text if topics_text is not None else ", ".join(profile.topics if profile else []),
+        capacity=profile.capacity if profile else CAPACITY_DEFAULT,
+        unit=unit or "",
+        bio=(profile.bio or "") if profile else "",
+        channel_id=channel_id,
+        notice=notice,
+    )
+    tr = _for(deps, team_id, user_id, channel_id)
+    return deps.slack.open_view(team_id, trigger_id, views.offer_modal(tr, state))
+
+
+def open_request_form(
+    deps: Deps,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str | None,
+    trigger_id: str | None,
+    topic: str = "",
+    note: str = "",
+    notice: str | None = None,
+) -> str | None:
+    """Open the request form, with the topics mentors offer as a hint. Slack's error code when it
+    could not open."""
+    if trigger_id is None:
+        return "missing_trigger"
+    with deps.db.read_session() as session:
+        offered = overview.offered_topics(session, team_id)
+    state = views.RequestModalState(
+        topic=topic, note=note, channel_id=channel_id, notice=notice, offered_topics=offered
+    )
+    tr = _for(deps, team_id, user_id, channel_id)
+    return deps.slack.open_view(team_id, trigger_id, views.request_modal(tr, state))
+
+
+def after_offer(deps: Deps, team_id: str, user_id: str, topics: list[str]) -> None:
+    """After the ack: fill the team from the Slack title if none is known, and match waiting requests."""
+    with deps.db.session() as session:
+        profile = profiles.profile_view(session, team_id, user_id)
+    if profile is not None and not profile.unit:
+        info = deps.slack.user_info(team_id, user_id)
+        if info is not None and info.title:
+            with deps.db.session() as session:
+                profiles.set_unit_if_missing(
+                    session, team_id, user_id, profiles.department_from_title(info.title)
+                )
+    rematch_waiting(deps, team_id=team_id, topics=topics)
+
+
+def offer_form_saved(
+    deps: Deps, team_id: str, user_id: str, channel_id: str | None, profile: profiles.ProfileView
+) -> None:
+    """After the offer form's ack: thank the mentor where the form was opened, and match waiting
+    requests on their topics."""
+    tr = _for(deps, team_id, user_id, channel_id)
+    deps.slack.tell(team_id, user_id, notices.offer_saved(tr, profile.topics, profile.capacity), channel_id)
+    rematch_waiting(deps, team_id=team_id, topics=profile.topics)
+
+
+# -- asking mentors ------------------------------------------------------------------------------------
 
 
 class AdvanceKind(StrEnum):
@@ -117,7 +212,7 @@ def advance(deps: Deps, request_id: int, presence: Presence | None = None) -> Ad
         if request is None or request.status not in (RequestStatus.OPEN, RequestStatus.WAITING):
             return Advance(AdvanceKind.UNCHANGED, RequestRef.of(request) if request else None)
         ref = RequestRef.of(request)
-        ranked = matching.ranked_for_request(session, request, now)
+        ranked = matching.ranked_for_request(session, ref, now)
     requester_checked = False
     for candidate in ranked:
         if presence.gone(ref.team_id, candidate.user_id):
@@ -147,58 +242,150 @@ def advance(deps: Deps, request_id: int, presence: Presence | None = None) -> Ad
     return Advance(kind, ref, others=supply.others, requester_offers=supply.requester_offers)
 
 
+def start_request(deps: Deps, request_id: int) -> Advance:
+    """A new request, just stored and acknowledged: learn the requester's team, ask the first mentor."""
+    fill_requester_unit(deps, request_id)
+    return advance(deps, request_id)
+
+
+def request_outcome(deps: Deps, tr: Translator, result: Advance, team_id: str, topic: str) -> Rendered | None:
+    """What the requester is told once the first mentor is asked (or the request waits), with the
+    best lessons on the topic to read meanwhile."""
+    with deps.db.read_session() as session:
+        lessons = overview.best_lessons(session, team_id, topic)
+    if result.kind is AdvanceKind.OFFERED and result.mentor_id:
+        return notices.asked_rendered(tr, topic, result.mentor_id, lessons)
+    if result.kind in (AdvanceKind.WAITING, AdvanceKind.STILL_WAITING):
+        return notices.waiting_rendered(tr, topic, result.others, result.requester_offers, lessons)
+    return None
+
+
+def request_form_saved(
+    deps: Deps, request_id: int, *, team_id: str, user_id: str, channel_id: str | None, topic: str
+) -> None:
+    """After the request form's ack: ask the first mentor, and tell the requester by DM."""
+    result = start_request(deps, request_id)
+    tr = _for(deps, team_id, user_id, channel_id)
+    rendered = request_outcome(deps, tr, result, team_id, topic)
+    if rendered is not None:
+        deps.slack.dm(team_id, user_id, rendered.text, rendered.blocks)
+
+
 def move_on(deps: Deps, request_id: int, presence: Presence | None = None) -> Advance:
     """After a decline, an expiry or a withdrawal (or a request nobody got to): ask the next mentor
     and tell the requester by DM."""
-    with deps.db.session() as session:
+    with deps.db.read_session() as session:
         asked_before = bool(matching.already_asked(session, request_id))
     result = advance(deps, request_id, presence)
     ref = result.request
     if ref is None:
         return result
-    tr = deps.translator_for(ref.team_id)
     if result.kind is AdvanceKind.OFFERED and result.mentor_id:
+        tr = _for(deps, ref.team_id, ref.requester_id)
         if asked_before:
             text = notices.asked_next_mentor(tr, ref.topic, result.mentor_id)
         else:
             text = notices.asked_mentor(tr, ref.topic, result.mentor_id)
-        send_dm(deps, ref.requester_id, text)
+        _dm(deps, ref.team_id, ref.requester_id, text)
     elif result.kind is AdvanceKind.WAITING:
+        tr = _for(deps, ref.team_id, ref.requester_id)
         text = notices.waiting_text(
             tr, ref.topic, result.others, result.requester_offers, after_asking=asked_before
         )
-        send_dm(deps, ref.requester_id, text)
+        _dm(deps, ref.team_id, ref.requester_id, text)
     return result
 
 
-def _offer_card(offer: MentorOffer, request: MentorRequest) -> views.OfferCard:
+def rematch_waiting(
+    deps: Deps,
+    *,
+    team_id: str | None = None,
+    topics: list[str] | None = None,
+    presence: Presence | None = None,
+) -> int:
+    """Ask mentors for waiting requests (oldest first): after a new mentor offers, someone resumes or
+    a place frees up. Returns how many requests got an offer."""
+    presence = presence or Presence(deps)
+    with deps.db.read_session() as session:
+        ids = requests.waiting_requests(session, team_id=team_id, topics=topics)
+    offered = 0
+    for request_id in ids:
+        result = advance(deps, request_id, presence)
+        if result.kind is AdvanceKind.OFFERED and result.request and result.mentor_id:
+            offered += 1
+            ref = result.request
+            tr = _for(deps, ref.team_id, ref.requester_id)
+            _dm(
+                deps,
+                ref.team_id,
+                ref.requester_id,
+                notices.found_waiting_mentor(tr, ref.topic, result.mentor_id),
+            )
+    return offered
+
+
+def withdraw_offers_of(deps: Deps, team_id: str, mentor_id: str, presence: Presence | None = None) -> int:
+    """A mentor stopped or left: their pending offers go to the next mentor."""
+    now = deps.clock.now()
+    with deps.db.read_session() as session:
+        pending = requests.pending_offers_of_mentor(session, team_id, mentor_id)
+    moved = 0
+    for offer in pending:
+        with deps.db.session() as session:
+            answer = requests.withdraw(session, offer.id, now)
+        if answer.outcome is Outcome.DONE and answer.request:
+            moved += 1
+            update_offer_dm(deps, offer.id)
+            move_on(deps, answer.request.id, presence)
+    return moved
+
+
+def request_cancelled(deps: Deps, closed: requests.Closed) -> None:
+    """The requester took their request back: the offer DMs it had say so, without buttons."""
+    for offer in closed.withdrawn:
+        update_offer_dm(deps, offer.id)
+
+
+# -- the offer DM --------------------------------------------------------------------------------------
+
+
+def _offer_card(offer: requests.OfferRef, request: RequestRef) -> views.OfferCard:
     return views.OfferCard(
         offer_id=offer.id,
         requester_id=request.requester_id,
         topic=request.topic,
         note=request.note,
-        requester_unit=request.requester_unit,
+        requester_unit=request.unit,
         expires_at=offer.expires_at,
     )
 
 
-def send_offer_dm(deps: Deps, offer_id: int, presence: Presence | None = None) -> bool:
-    """DM the mentor the request with Accept / Decline. The caller holds the DM claim."""
-    now = deps.clock.now()
-    with deps.db.session() as session:
+def _offer_and_request(deps: Deps, offer_id: int) -> tuple[requests.OfferRef, RequestRef] | None:
+    with deps.db.read_session() as session:
         offer = requests.get_offer(session, offer_id)
-        if offer is None or offer.status != "pending" or offer.dm_ts:
-            return False
+        if offer is None:
+            return None
         request = requests.get_request(session, offer.request_id)
         assert request is not None
-        card = _offer_card(offer, request)
-        team_id, mentor_id = offer.team_id, offer.mentor_id
+        return requests.OfferRef.of(offer), RequestRef.of(request)
+
+
+def send_offer_dm(deps: Deps, offer_id: int, presence: Presence | None = None) -> bool:
+    """DM the mentor the request with Accept / Decline, in the mentor's language. The caller holds
+    the DM claim."""
+    now = deps.clock.now()
+    found = _offer_and_request(deps, offer_id)
+    if found is None:
+        return False
+    offer, request = found
+    if offer.status != OfferStatus.PENDING or offer.dm_ts:
+        return False
     # The answer window starts when the mentor can see the request.
-    card = replace(card, expires_at=now + requests.OFFER_TTL)
-    rendered = views.offer_dm(deps.translator_for(team_id), card)
+    card = replace(_offer_card(offer, request), expires_at=now + OFFER_TTL)
+    rendered = views.offer_dm(_for(deps, offer.team_id, offer.mentor_id), card)
     try:
-        response = deps.client.chat_postMessage(
-            channel=mentor_id, text=rendered.text, blocks=rendered.blocks, unfurl_links=False
+        response = deps.slack.client(offer.team_id).chat_postMessage(
+            channel=offer.mentor_id, text=rendered.text, blocks=rendered.blocks, unfurl_links=False
         )
     except SlackApiError as exc:
         code = error_code(exc)
@@ -219,26 +406,42 @@ def send_offer_dm(deps: Deps, offer_id: int, presence: Presence | None = None) -
 
 def update_offer_dm(deps: Deps, offer_id: int, *, paused: bool = False) -> None:
     """Replace the offer DM's buttons with what became of it (chat.update)."""
-    with deps.db.session() as session:
-        offer = requests.get_offer(session, offer_id)
-        if offer is None or not offer.dm_channel or not offer.dm_ts:
-            return
-        request = requests.get_request(session, offer.request_id)
-        assert request is not None
-        card, status, team_id = _offer_card(offer, request), offer.status, offer.team_id
-        channel, ts = offer.dm_channel, offer.dm_ts
-    rendered = views.offer_dm_closed(deps.translator_for(team_id), card, status, paused=paused)
+    found = _offer_and_request(deps, offer_id)
+    if found is None:
+        return
+    offer, request = found
+    if not offer.dm_channel or not offer.dm_ts:
+        return
+    tr = _for(deps, offer.team_id, offer.mentor_id)
+    rendered = views.offer_dm_closed(tr, _offer_card(offer, request), offer.status, paused=paused)
     try:
-        deps.client.chat_update(channel=channel, ts=ts, text=rendered.text, blocks=rendered.blocks)
+        deps.slack.client(offer.team_id).chat_update(
+            channel=offer.dm_channel, ts=offer.dm_ts, text=rendered.text, blocks=rendered.blocks
+        )
     except SlackApiError as exc:
         log.warning("updating the offer DM for offer %s failed: %s", offer_id, error_code(exc))
+
+
+def offer_answered(deps: Deps, answer: Answer, *, paused: bool = False) -> None:
+    """After the mentor's click was stored and acknowledged: the DM loses its buttons, then the match
+    is introduced (accepted) or the next mentor asked (declined)."""
+    if answer.outcome is not Outcome.DONE or answer.offer is None or answer.request is None:
+        return  # a second click, or the offer expired or was withdrawn meanwhile: nothing changes
+    update_offer_dm(deps, answer.offer.id, paused=paused)
+    if answer.offer.status == OfferStatus.ACCEPTED and answer.mentorship_id is not None:
+        introduce(deps, answer.mentorship_id)
+    else:
+        move_on(deps, answer.request.id)
+
+
+# -- the introduction ----------------------------------------------------------------------------------
 
 
 def introduce(deps: Deps, mentorship_id: int) -> bool:
     """Open a group DM with mentor and mentee, post the introduction and tell the requester.
     The caller holds the introduction claim (set when the offer was accepted, or by the job)."""
-    with deps.db.session() as session:
-        m = get_mentorship(session, mentorship_id)
+    with deps.db.read_session() as session:
+        m = followups.get_mentorship(session, mentorship_id)
         if m is None or m.intro_ts:
             return False
         request = requests.get_request(session, m.request_id)
@@ -248,16 +451,17 @@ def introduce(deps: Deps, mentorship_id: int) -> bool:
             mentee_id=m.mentee_id,
             topic=m.topic,
             note=request.note,
-            followup_days=followup_days(session, m.team_id),
+            followup_days=followups.followup_days(session, m.team_id),
         )
         team_id = m.team_id
-    tr = deps.translator_for(team_id)
-    rendered = views.introduction(tr, card)
+    client = deps.slack.client(team_id)
     channel: str | None = None
     try:
-        opened = deps.client.conversations_open(users=[card.mentor_id, card.mentee_id])
+        opened = client.conversations_open(users=[card.mentor_id, card.mentee_id])
         channel = str(opened["channel"]["id"])
-        posted = deps.client.chat_postMessage(
+        # Two people read it: the group DM's language, which is the workspace's.
+        rendered = views.introduction(deps.languages.for_channel(team_id, channel), card)
+        posted = client.chat_postMessage(
             channel=channel, text=rendered.text, blocks=rendered.blocks, unfurl_links=False
         )
         ts = str(posted["ts"])
@@ -265,97 +469,114 @@ def introduce(deps: Deps, mentorship_id: int) -> bool:
         code = error_code(exc)
         log.warning("introducing mentorship %s failed: %s", mentorship_id, code)
         if code not in PERMANENT_ERRORS:
-            _release_intro(deps, mentorship_id)
+            with deps.db.session() as session:
+                queries.release_intro(session, mentorship_id)
             return False
         # One of them cannot be in a group conversation: introduce them to each other one by one.
         channel = None
-        sent = [
-            send_dm(deps, person, rendered.text, rendered.blocks)
-            for person in (card.mentee_id, card.mentor_id)
-        ]
-        ts = next((where[1] for where in sent if where), "unsent")
+        sent = []
+        for person in (card.mentee_id, card.mentor_id):
+            alone = views.introduction(_for(deps, team_id, person), card)
+            sent.append(deps.slack.dm(team_id, person, alone.text, alone.blocks))
+        ts = next((where.ts for where in sent if where), "unsent")
     with deps.db.session() as session:
-        session.execute(
-            update(Mentorship)
-            .where(Mentorship.id == mentorship_id, Mentorship.intro_ts.is_(None))
-            .values(channel_id=channel, intro_ts=ts)
-            .execution_options(synchronize_session=False)
-        )
-    send_dm(deps, card.mentee_id, notices.matched_for_requester(tr, card.topic, card.mentor_id, channel))
+        queries.mark_introduced(session, mentorship_id, channel, ts)
+    tr = _for(deps, team_id, card.mentee_id)
+    _dm(deps, team_id, card.mentee_id, notices.matched_for_requester(tr, card.topic, card.mentor_id, channel))
     return True
-
-
-def _release_intro(deps: Deps, mentorship_id: int) -> None:
-    with deps.db.session() as session:
-        session.execute(
-            update(Mentorship)
-            .where(Mentorship.id == mentorship_id, Mentorship.intro_ts.is_(None))
-            .values(intro_claimed_at=None)
-            .execution_options(synchronize_session=False)
-        )
 
 
 def claim_intro(deps: Deps, mentorship_id: int) -> bool:
     now = deps.clock.now()
-    claimed_at = Mentorship.intro_claimed_at
     with deps.db.session() as session:
-        result = session.execute(
-            update(Mentorship)
-            .where(
-                Mentorship.id == mentorship_id,
-                Mentorship.intro_ts.is_(None),
-                claimed_at.is_(None) | (claimed_at < now - CLAIM_STALE),
-            )
-            .values(intro_claimed_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    return bool(rowcount(result))
+        return queries.claim_intro(session, mentorship_id, now, now - CLAIM_STALE)
 
 
-def rematch_waiting(
-    deps: Deps,
-    *,
-    team_id: str | None = None,
-    topics: list[str] | None = None,
-    presence: Presence | None = None,
-) -> int:
-    """Ask mentors for waiting requests (oldest first): after a new mentor offers, someone resumes or
-    a place frees up. Returns how many requests got an offer."""
-    presence = presence or Presence(deps)
-    query = select(MentorRequest.id).where(MentorRequest.status == RequestStatus.WAITING)
-    if team_id is not None:
-        query = query.where(MentorRequest.team_id == team_id)
-    if topics is not None:
-        if not topics:
-            return 0
-        query = query.where(MentorRequest.topic.in_(topics))
-    with deps.db.session() as session:
-        ids = list(session.scalars(query.order_by(MentorRequest.created_at, MentorRequest.id)))
-    offered = 0
-    for request_id in ids:
-        result = advance(deps, request_id, presence)
-        if result.kind is AdvanceKind.OFFERED and result.request and result.mentor_id:
-            offered += 1
-            tr = deps.translator_for(result.request.team_id)
-            send_dm(
-                deps,
-                result.request.requester_id,
-                notices.found_waiting_mentor(tr, result.request.topic, result.mentor_id),
-            )
-    return offered
+# -- follow-ups ----------------------------------------------------------------------------------------
 
 
-def withdraw_offers_of(deps: Deps, team_id: str, mentor_id: str, presence: Presence | None = None) -> int:
-    """A mentor stopped or left: their pending offers go to the next mentor."""
-    now = deps.clock.now()
-    with deps.db.session() as session:
-        pending = requests.pending_offers_of_mentor(session, team_id, mentor_id)
-    moved = 0
-    for offer in pending:
+def place_freed(deps: Deps, m: MentorshipRef, presence: Presence | None = None) -> int:
+    """A mentorship ended: the mentor has room again for requests that wait on their topics."""
+    with deps.db.read_session() as session:
+        topics = profiles.topics_of(session, m.team_id, m.mentor_id)
+    return rematch_waiting(deps, team_id=m.team_id, topics=topics, presence=presence)
+
+
+def send_step(deps: Deps, step: Step, presence: Presence) -> None:
+    """Send a claimed follow-up step: the check-in or reminder to each, or the end after no answers."""
+    m = step.mentorship
+    if step.kind is StepKind.LAPSE:
+        for person in (m.mentor_id, m.mentee_id):
+            tr = _for(deps, m.team_id, person)
+            _dm(deps, m.team_id, person, notices.lapsed(tr, m.other(person), m.topic))
+        place_freed(deps, m, presence)
+        return
+    gone = [person for person in (m.mentor_id, m.mentee_id) if presence.gone(m.team_id, person)]
+    if gone:
         with deps.db.session() as session:
-            answer = requests.withdraw(session, offer.id, now)
-        if answer.outcome is Outcome.DONE and answer.request:
-            moved += 1
-            update_offer_dm(deps, offer.id)
-            move_on(deps, answer.request.id, presence)
-    return moved
+            ended = followups.end(session, m.id, deps.clock.now(), EndReason.LEFT)
+        if ended:
+            for person in (m.mentor_id, m.mentee_id):
+                if person not in gone:
+                    tr = _for(deps, m.team_id, person)
+                    _dm(deps, m.team_id, person, notices.partner_left(tr, m.other(person), m.topic))
+            if m.mentor_id not in gone:
+                place_freed(deps, m, presence)
+        return
+    for person in (m.mentor_id, m.mentee_id):
+        card = views.FollowUpCard(
+            mentorship_id=m.id,
+            round=step.round,
+            other_id=m.other(person),
+            topic=m.topic,
+            reminder=step.kind is StepKind.REMINDER,
+        )
+        rendered = views.followup_dm(_for(deps, m.team_id, person), card)
+        deps.slack.dm(m.team_id, person, rendered.text, rendered.blocks)
+
+
+def followup_answered(
+    deps: Deps,
+    result: AnswerResult,
+    *,
+    user_id: str,
+    round_: int,
+    channel_id: str | None,
+    message_ts: str | None,
+) -> None:
+    """What an answer sets off, after it is stored and acknowledged: the DM shows the answer, "Need
+    help" tells the admins, "We're done" tells the other person and frees the mentor's place."""
+    m = result.mentorship
+    if result.outcome is not Recorded.RECORDED or m is None or result.answer is None:
+        return
+    tr = _for(deps, m.team_id, user_id)
+    card = views.FollowUpCard(mentorship_id=m.id, round=round_, other_id=m.other(user_id), topic=m.topic)
+    if channel_id and message_ts:
+        rendered = views.followup_answered(tr, card, result.answer)
+        try:
+            deps.slack.client(m.team_id).chat_update(
+                channel=channel_id, ts=message_ts, text=rendered.text, blocks=rendered.blocks
+            )
+        except SlackApiError as exc:
+            log.warning("updating a follow-up DM failed: %s", error_code(exc))
+    if result.answer is FollowUpAnswerKind.NEED_HELP:
+        reached = []
+        for admin in sorted(deps.settings.admins):
+            text = notices.need_help_for_admins(
+                _for(deps, m.team_id, admin), user_id, m.mentor_id, m.mentee_id, m.topic
+            )
+            if _dm(deps, m.team_id, admin, text):
+                reached.append(admin)
+        if not reached:
+            log.warning("a mentoring 'need help' reached no admin (ERFARING_ADMINS is empty or DMs failed)")
+            _dm(deps, m.team_id, user_id, notices.no_admin_reached(tr))
+    elif result.answer is FollowUpAnswerKind.DONE and result.ended_now:
+        other = m.other(user_id)
+        _dm(deps, m.team_id, other, notices.partner_ended(_for(deps, m.team_id, other), user_id, m.topic))
+        if m.channel_id:
+            closing = notices.group_closing(deps.languages.for_channel(m.team_id, m.channel_id), m.topic)
+            try:
+                deps.slack.client(m.team_id).chat_postMessage(channel=m.channel_id, text=closing)
+            except SlackApiError as exc:
+                log.warning("the closing note in mentorship %s failed: %s", m.id, error_code(exc))
+        place_freed(deps, m)

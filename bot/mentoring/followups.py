@@ -2,7 +2,8 @@
 when the reminder goes unanswered too, so no mentorship is left dangling and holding a mentor's slot.
 
 The schedule is `Mentorship.next_followup_at`; each step is claimed with a conditional UPDATE on the
-row's current (round, unanswered, next_followup_at), so two job runs never send the same step twice.
+row's current (round, unanswered, next_followup_at) (storage.mentoring.queries.claim_followup_step),
+so two job runs never send the same step twice.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.mentoring.requests import MentorshipStatus
-from storage.db import rowcount
+from bot.mentoring.ids import EndReason, FollowUpAnswerKind, MentorshipStatus
+from storage.mentoring import queries
 from storage.mentoring.models import FollowUpAnswer, MentoringSettings, Mentorship
 
 DEFAULT_FOLLOWUP_DAYS = 14
@@ -27,22 +26,10 @@ MAX_FOLLOWUP_DAYS = 90
 REMINDER_AFTER_MAX = timedelta(days=7)
 
 
-class FollowUpAnswerKind(StrEnum):
-    GOING_WELL = "going_well"
-    NEED_HELP = "need_help"
-    DONE = "done"
-
-
 class StepKind(StrEnum):
     CHECK_IN = "check_in"
     REMINDER = "reminder"
     LAPSE = "lapse"  # the reminder went unanswered: the mentorship ends
-
-
-class EndReason(StrEnum):
-    DONE = "done"
-    NO_ANSWER = "no_answer"
-    LEFT = "left"
 
 
 def followup_days(session: Session, team_id: str) -> int:
@@ -111,23 +98,7 @@ def get_mentorship(session: Session, mentorship_id: int) -> Mentorship | None:
 
 
 def due(session: Session, now: datetime, limit: int = 200) -> list[int]:
-    return list(
-        session.scalars(
-            select(Mentorship.id)
-            .where(Mentorship.status == MentorshipStatus.ACTIVE, Mentorship.next_followup_at <= now)
-            .order_by(Mentorship.next_followup_at, Mentorship.id)
-            .limit(limit)
-        )
-    )
-
-
-def _answered(session: Session, mentorship_id: int, round_: int) -> bool:
-    found = session.scalar(
-        select(FollowUpAnswer.id)
-        .where(FollowUpAnswer.mentorship_id == mentorship_id, FollowUpAnswer.round == round_)
-        .limit(1)
-    )
-    return found is not None
+    return queries.due_mentorship_ids(session, now, limit)
 
 
 @dataclass(frozen=True)
@@ -145,7 +116,8 @@ def claim_step(session: Session, mentorship_id: int, now: datetime) -> Step | No
     if m.next_followup_at > now:
         return None
     days = followup_days(session, m.team_id)
-    answered = m.followup_round == 0 or _answered(session, m.id, m.followup_round)
+    answered = m.followup_round == 0 or queries.round_answered(session, m.id, m.followup_round)
+    ended: EndReason | None = None
     if answered or m.unanswered == 0:
         kind, new_round, unanswered = StepKind.CHECK_IN, m.followup_round + 1, 1
         next_at: datetime | None = now + reminder_after(days)
@@ -154,26 +126,11 @@ def claim_step(session: Session, mentorship_id: int, now: datetime) -> Step | No
         next_at = now + reminder_after(days)
     else:
         kind, new_round, unanswered, next_at = StepKind.LAPSE, m.followup_round, m.unanswered, None
-    values: dict[str, Any] = {
-        "followup_round": new_round,
-        "unanswered": unanswered,
-        "next_followup_at": next_at,
-    }
-    if kind is StepKind.LAPSE:
-        values.update(status=MentorshipStatus.ENDED, ended_at=now, ended_reason=EndReason.NO_ANSWER)
-    result = session.execute(
-        update(Mentorship)
-        .where(
-            Mentorship.id == m.id,
-            Mentorship.status == MentorshipStatus.ACTIVE,
-            Mentorship.followup_round == m.followup_round,
-            Mentorship.unanswered == m.unanswered,
-            Mentorship.next_followup_at == m.next_followup_at,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        ended = EndReason.NO_ANSWER
+    claimed = queries.claim_followup_step(
+        session, m, round_=new_round, unanswered=unanswered, next_at=next_at, ended=ended, now=now
     )
-    if not rowcount(result):
+    if not claimed:
         return None
     fresh = get_mentorship(session, m.id)
     assert fresh is not None
@@ -181,13 +138,7 @@ def claim_step(session: Session, mentorship_id: int, now: datetime) -> Step | No
 
 
 def end(session: Session, mentorship_id: int, now: datetime, reason: EndReason) -> bool:
-    result = session.execute(
-        update(Mentorship)
-        .where(Mentorship.id == mentorship_id, Mentorship.status == MentorshipStatus.ACTIVE)
-        .values(status=MentorshipStatus.ENDED, ended_at=now, ended_reason=reason, next_followup_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(rowcount(result))
+    return queries.end_mentorship(session, mentorship_id, now, reason)
 
 
 class Recorded(StrEnum):
@@ -223,6 +174,8 @@ def record_answer(
         return AnswerResult(Recorded.NOT_YOURS, MentorshipRef.of(m))
     if m.status != MentorshipStatus.ACTIVE:
         return AnswerResult(Recorded.ENDED, MentorshipRef.of(m))
+    if not 1 <= round_ <= m.followup_round:
+        return AnswerResult(Recorded.MISSING)  # no such follow-up was ever sent
     try:
         with session.begin_nested():
             session.add(
@@ -237,16 +190,8 @@ def record_answer(
         ended_now = end(session, m.id, now, EndReason.DONE)
     else:
         # Answered: the next check-in comes a full interval from now.
-        session.execute(
-            update(Mentorship)
-            .where(
-                Mentorship.id == m.id,
-                Mentorship.status == MentorshipStatus.ACTIVE,
-                Mentorship.followup_round == round_,
-            )
-            .values(unanswered=0, next_followup_at=now + timedelta(days=followup_days(session, team_id)))
-            .execution_options(synchronize_session=False)
-        )
+        next_at = now + timedelta(days=followup_days(session, team_id))
+        queries.reset_followups(session, m.id, round_, next_at)
     fresh = get_mentorship(session, m.id)
     assert fresh is not None
     return AnswerResult(Recorded.RECORDED, MentorshipRef.of(fresh), answer, ended_now)
@@ -254,9 +199,4 @@ def record_answer(
 
 def answers_for(session: Session, mentorship_id: int) -> list[tuple[str, int, str]]:
     """(user, round, answer) in the order given."""
-    rows = session.execute(
-        select(FollowUpAnswer.user_id, FollowUpAnswer.round, FollowUpAnswer.answer)
-        .where(FollowUpAnswer.mentorship_id == mentorship_id)
-        .order_by(FollowUpAnswer.at, FollowUpAnswer.id)
-    )
-    return [(str(u), int(r), str(a)) for u, r, a in rows]
+    return queries.followup_answers(session, mentorship_id)

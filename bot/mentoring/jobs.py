@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.core.deps import Deps
 from bot.mentoring import followups, profiles, requests
 from bot.mentoring.flows import (
@@ -26,13 +24,13 @@ from bot.mentoring.flows import (
     move_on,
     rematch_waiting,
     send_offer_dm,
+    send_step,
     update_offer_dm,
     withdraw_offers_of,
 )
-from bot.mentoring.followup_flows import send_step
 from bot.mentoring.followups import StepKind
-from bot.mentoring.requests import MentorshipStatus, OfferStatus, Outcome, RequestStatus
-from storage.mentoring.models import MentorOffer, MentorRequest, Mentorship
+from bot.mentoring.requests import Outcome
+from storage.mentoring import queries
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +66,8 @@ def run_due_mentoring(deps: Deps, now: datetime) -> MentoringReport:
     presence = Presence(deps)
     stale = now - CLAIM_STALE
 
-    with deps.db.session() as session:
-        unsent = list(
-            session.scalars(
-                select(MentorOffer.id)
-                .where(
-                    MentorOffer.status == OfferStatus.PENDING,
-                    MentorOffer.dm_ts.is_(None),
-                    MentorOffer.dm_claimed_at.is_(None) | (MentorOffer.dm_claimed_at < stale),
-                )
-                .order_by(MentorOffer.id)
-                .limit(BATCH)
-            )
-        )
+    with deps.db.read_session() as session:
+        unsent = queries.unsent_offer_ids(session, stale, BATCH)
 
     def resend(offer_id: int) -> None:
         with deps.db.session() as session:
@@ -90,15 +77,8 @@ def run_due_mentoring(deps: Deps, now: datetime) -> MentoringReport:
 
     _each(unsent, "offer DM", resend)
 
-    with deps.db.session() as session:
-        due_offers = list(
-            session.scalars(
-                select(MentorOffer.id)
-                .where(MentorOffer.status == OfferStatus.PENDING, MentorOffer.expires_at <= now)
-                .order_by(MentorOffer.expires_at, MentorOffer.id)
-                .limit(BATCH)
-            )
-        )
+    with deps.db.read_session() as session:
+        due_offers = queries.due_offer_ids(session, now, BATCH)
 
     def expire(offer_id: int) -> None:
         with deps.db.session() as session:
@@ -110,15 +90,8 @@ def run_due_mentoring(deps: Deps, now: datetime) -> MentoringReport:
 
     _each(due_offers, "expiring offer", expire)
 
-    with deps.db.session() as session:
-        pending_mentors = list(
-            session.execute(
-                select(MentorOffer.team_id, MentorOffer.mentor_id)
-                .where(MentorOffer.status == OfferStatus.PENDING)
-                .distinct()
-                .limit(BATCH)
-            )
-        )
+    with deps.db.read_session() as session:
+        pending_mentors = queries.mentors_with_pending_offers(session, BATCH)
 
     def check_mentor(index: int) -> None:
         team_id, mentor_id = pending_mentors[index]
@@ -132,19 +105,8 @@ def run_due_mentoring(deps: Deps, now: datetime) -> MentoringReport:
 
     _each(range(len(pending_mentors)), "mentor presence check", check_mentor)
 
-    with deps.db.session() as session:
-        unintroduced = list(
-            session.scalars(
-                select(Mentorship.id)
-                .where(
-                    Mentorship.status == MentorshipStatus.ACTIVE,
-                    Mentorship.intro_ts.is_(None),
-                    Mentorship.intro_claimed_at.is_(None) | (Mentorship.intro_claimed_at < stale),
-                )
-                .order_by(Mentorship.id)
-                .limit(BATCH)
-            )
-        )
+    with deps.db.read_session() as session:
+        unintroduced = queries.unintroduced_mentorship_ids(session, stale, BATCH)
 
     def intro(mentorship_id: int) -> None:
         if claim_intro(deps, mentorship_id) and introduce(deps, mentorship_id):
@@ -152,15 +114,8 @@ def run_due_mentoring(deps: Deps, now: datetime) -> MentoringReport:
 
     _each(unintroduced, "introduction", intro)
 
-    with deps.db.session() as session:
-        stalled = list(
-            session.scalars(
-                select(MentorRequest.id)
-                .where(MentorRequest.status == RequestStatus.OPEN, MentorRequest.updated_at < stale)
-                .order_by(MentorRequest.created_at, MentorRequest.id)
-                .limit(BATCH)
-            )
-        )
+    with deps.db.read_session() as session:
+        stalled = queries.stalled_request_ids(session, stale, BATCH)
 
     def restart(request_id: int) -> None:
         if move_on(deps, request_id, presence).kind in (AdvanceKind.OFFERED, AdvanceKind.WAITING):
@@ -173,7 +128,7 @@ def run_due_mentoring(deps: Deps, now: datetime) -> MentoringReport:
     except Exception:
         log.exception("mentoring job: re-checking waiting requests failed; the next run tries again")
 
-    with deps.db.session() as session:
+    with deps.db.read_session() as session:
         due_followups = followups.due(session, now, BATCH)
 
     def follow_up(mentorship_id: int) -> None:

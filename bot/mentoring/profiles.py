@@ -6,36 +6,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core import tags
-from storage.db import rowcount
+from bot.mentoring.ids import (
+    BIO_MAX,
+    CAPACITY_DEFAULT,
+    CAPACITY_MAX,
+    MAX_TOPICS,
+    UNIT_MAX,
+    MentorBlock,
+    ProfileStatus,
+)
+from storage.mentoring import queries
 from storage.mentoring.models import MentorProfile, MentorTopic
-
-CAPACITY_DEFAULT = 2
-CAPACITY_MAX = 10
-MAX_TOPICS = 10
-BIO_MAX = 500
-UNIT_MAX = 120
-
-
-class ProfileStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    STOPPED = "stopped"
-
-
-class Field(StrEnum):
-    """Form fields, shared by validation and the offer modal's block ids."""
-
-    TOPICS = "mentor_topics"
-    CAPACITY = "mentor_capacity"
-    UNIT = "mentor_unit"
-    BIO = "mentor_bio"
 
 
 def parse_topics(raw: str) -> list[str]:
@@ -69,17 +55,24 @@ def same_unit(a: str | None, b: str | None) -> bool:
     return bool(norm(a)) and norm(a) == norm(b)
 
 
+def parse_capacity(raw: str | None) -> int | None:
+    """The capacity picked in the form ("1" to "10"); None when it is not a number we offer."""
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 2:
+        return None
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class ProfileDraft:
     topics: list[str]
-    capacity: int = CAPACITY_DEFAULT
+    capacity: int | None = CAPACITY_DEFAULT  # None: what was picked is no capacity at all
     unit: str | None = None
     bio: str | None = None
 
 
 @dataclass(frozen=True)
 class Problem:
-    field: str
+    field: MentorBlock  # the form's block the problem is shown on
     code: str  # "required" | "too_many" | "out_of_range" | "too_long"
     limit: int = 0
 
@@ -87,15 +80,15 @@ class Problem:
 def validate(draft: ProfileDraft) -> list[Problem]:
     problems: list[Problem] = []
     if not draft.topics:
-        problems.append(Problem(Field.TOPICS, "required"))
+        problems.append(Problem(MentorBlock.TOPICS, "required"))
     elif len(draft.topics) > MAX_TOPICS:
-        problems.append(Problem(Field.TOPICS, "too_many", MAX_TOPICS))
-    if not 1 <= draft.capacity <= CAPACITY_MAX:
-        problems.append(Problem(Field.CAPACITY, "out_of_range", CAPACITY_MAX))
+        problems.append(Problem(MentorBlock.TOPICS, "too_many", MAX_TOPICS))
+    if draft.capacity is None or not 1 <= draft.capacity <= CAPACITY_MAX:
+        problems.append(Problem(MentorBlock.CAPACITY, "out_of_range", CAPACITY_MAX))
     if draft.unit and len(draft.unit.strip()) > UNIT_MAX:
-        problems.append(Problem(Field.UNIT, "too_long", UNIT_MAX))
+        problems.append(Problem(MentorBlock.UNIT, "too_long", UNIT_MAX))
     if draft.bio and len(draft.bio.strip()) > BIO_MAX:
-        problems.append(Problem(Field.BIO, "too_long", BIO_MAX))
+        problems.append(Problem(MentorBlock.BIO, "too_long", BIO_MAX))
     return problems
 
 
@@ -123,14 +116,16 @@ def _view(profile: MentorProfile) -> ProfileView:
 
 
 def get_profile(session: Session, team_id: str, user_id: str) -> MentorProfile | None:
-    return session.scalar(
-        select(MentorProfile).where(MentorProfile.team_id == team_id, MentorProfile.user_id == user_id)
-    )
+    return queries.profile(session, team_id, user_id)
 
 
 def profile_view(session: Session, team_id: str, user_id: str) -> ProfileView | None:
     profile = get_profile(session, team_id, user_id)
     return _view(profile) if profile else None
+
+
+def topics_of(session: Session, team_id: str, user_id: str) -> list[str]:
+    return queries.topics_of(session, team_id, user_id)
 
 
 def _get_or_create(session: Session, team_id: str, user_id: str, now: datetime) -> tuple[MentorProfile, bool]:
@@ -177,7 +172,7 @@ def save_offer(
     bio: str | None = None,
 ) -> OfferResult:
     """Create or update a mentor profile and make it active. The quick command adds topics; the
-    form replaces them (and sets capacity, unit and bio)."""
+    form replaces them (and sets capacity, unit and bio, stored as typed)."""
     profile, created = _get_or_create(session, team_id, user_id, now)
     was_status = None if created else profile.status
     current = {t.topic for t in profile.topics}
@@ -205,17 +200,7 @@ def set_unit_if_missing(session: Session, team_id: str, user_id: str, unit: str)
     """Fill the team or department from the Slack title when the mentor has not given one."""
     if not unit:
         return False
-    result = session.execute(
-        update(MentorProfile)
-        .where(
-            MentorProfile.team_id == team_id,
-            MentorProfile.user_id == user_id,
-            MentorProfile.team_or_department.is_(None),
-        )
-        .values(team_or_department=unit[:UNIT_MAX])
-        .execution_options(synchronize_session=False)
-    )
-    return bool(rowcount(result))
+    return queries.fill_unit(session, team_id, user_id, unit[:UNIT_MAX])
 
 
 @dataclass(frozen=True)
@@ -244,16 +229,14 @@ def set_status(
     return StatusChange(before, status, sorted(t.topic for t in profile.topics))
 
 
+def pause_if_active(session: Session, team_id: str, user_id: str, now: datetime) -> None:
+    profile = get_profile(session, team_id, user_id)
+    if profile is not None and profile.status == ProfileStatus.ACTIVE:
+        profile.status = ProfileStatus.PAUSED
+        profile.updated_at = now
+        session.flush()
+
+
 def mark_left(session: Session, team_id: str, user_id: str, now: datetime) -> bool:
     """Someone left the workspace: they are no longer asked."""
-    result = session.execute(
-        update(MentorProfile)
-        .where(
-            MentorProfile.team_id == team_id,
-            MentorProfile.user_id == user_id,
-            MentorProfile.status != ProfileStatus.STOPPED,
-        )
-        .values(status=ProfileStatus.STOPPED, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(rowcount(result))
+    return queries.mark_profile_left(session, team_id, user_id, now)

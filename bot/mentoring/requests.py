@@ -4,9 +4,9 @@ request: open → offered → (open → offered ...)* → matched
                       ↘ waiting (nobody free) → offered ...       cancelled / closed from any open state
 offer:   pending → accepted | declined | expired | withdrawn
 
-Every transition is a conditional UPDATE ("... WHERE status = 'pending'"): when a double click, a
-retried delivery, a second replica or a restarted job tries the same step again, the second attempt
-matches no row and changes nothing.
+Every transition is a conditional UPDATE in storage.mentoring.queries ("... WHERE status =
+'pending'"): when a double click, a retried delivery, a second replica or a restarted job tries the
+same step again, the second attempt matches no row and changes nothing.
 """
 
 from __future__ import annotations
@@ -14,43 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.mentoring.profiles import ProfileStatus, get_profile
-from storage.db import rowcount
+from bot.mentoring import profiles
+from bot.mentoring.ids import (
+    NOTE_MAX,
+    OFFER_TTL,
+    UNIT_MAX,
+    MentorshipStatus,
+    OfferStatus,
+    RequestStatus,
+)
+from storage.mentoring import queries
 from storage.mentoring.models import MentorOffer, MentorRequest, Mentorship
-
-OFFER_TTL = timedelta(hours=48)
-NOTE_MAX = 1000
-
-
-class RequestStatus(StrEnum):
-    OPEN = "open"  # looking for the next mentor to ask
-    OFFERED = "offered"  # one mentor has been asked and has not answered yet
-    WAITING = "waiting"  # nobody free offers the topic; matched when someone does
-    MATCHED = "matched"
-    CANCELLED = "cancelled"
-    CLOSED = "closed"  # the requester left the workspace
-
-
-OPEN_STATES = (RequestStatus.OPEN, RequestStatus.OFFERED, RequestStatus.WAITING)
-
-
-class OfferStatus(StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    EXPIRED = "expired"
-    WITHDRAWN = "withdrawn"
-
-
-class MentorshipStatus(StrEnum):
-    ACTIVE = "active"
-    ENDED = "ended"
 
 
 def open_key(team_id: str, user_id: str, topic: str) -> str:
@@ -89,15 +67,14 @@ class Created:
 
 
 def find_open(session: Session, team_id: str, user_id: str, topic: str) -> MentorRequest | None:
-    return session.scalar(
-        select(MentorRequest).where(MentorRequest.open_key == open_key(team_id, user_id, topic))
-    )
+    return queries.open_request(session, open_key(team_id, user_id, topic))
 
 
 def create_request(
     session: Session, *, team_id: str, requester_id: str, topic: str, note: str | None, now: datetime
 ) -> Created:
-    """A new open request, or the open one this person already has for the topic."""
+    """A new open request (its note stored as typed), or the open one this person already has for
+    the topic."""
     existing = find_open(session, team_id, requester_id, topic)
     if existing is not None:
         return Created(RequestRef.of(existing), False)
@@ -127,12 +104,7 @@ def get_request(session: Session, request_id: int) -> MentorRequest | None:
 
 
 def set_requester_unit(session: Session, request_id: int, unit: str) -> None:
-    session.execute(
-        update(MentorRequest)
-        .where(MentorRequest.id == request_id, MentorRequest.requester_unit.is_(None))
-        .values(requester_unit=unit[:120] or None)
-        .execution_options(synchronize_session=False)
-    )
+    queries.fill_requester_unit(session, request_id, unit[:UNIT_MAX])
 
 
 def claim_offer(session: Session, *, request_id: int, mentor_id: str, now: datetime) -> int | None:
@@ -146,13 +118,7 @@ def claim_offer(session: Session, *, request_id: int, mentor_id: str, now: datet
         return None
     try:
         with session.begin_nested():
-            moved = session.execute(
-                update(MentorRequest)
-                .where(MentorRequest.id == request_id, MentorRequest.status.in_(("open", "waiting")))
-                .values(status=RequestStatus.OFFERED, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if not rowcount(moved):
+            if not queries.mark_offered(session, request_id, now):
                 return None
             offer = MentorOffer(
                 team_id=request.team_id,
@@ -174,13 +140,7 @@ def claim_offer(session: Session, *, request_id: int, mentor_id: str, now: datet
 
 def mark_waiting(session: Session, request_id: int, now: datetime) -> bool:
     """No candidate is left: the request waits for a new mentor. True on the transition only."""
-    result = session.execute(
-        update(MentorRequest)
-        .where(MentorRequest.id == request_id, MentorRequest.status == RequestStatus.OPEN)
-        .values(status=RequestStatus.WAITING, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(rowcount(result))
+    return queries.mark_waiting(session, request_id, now)
 
 
 @dataclass(frozen=True)
@@ -229,25 +189,6 @@ class Answer:
     mentorship_id: int | None = None
 
 
-def _finish_offer(session: Session, offer_id: int, status: OfferStatus, now: datetime, *extra: Any) -> bool:
-    result = session.execute(
-        update(MentorOffer)
-        .where(MentorOffer.id == offer_id, MentorOffer.status == OfferStatus.PENDING, *extra)
-        .values(status=status, answered_at=now, pending_key=None)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(rowcount(result))
-
-
-def _reopen(session: Session, request_id: int, now: datetime) -> None:
-    session.execute(
-        update(MentorRequest)
-        .where(MentorRequest.id == request_id, MentorRequest.status == RequestStatus.OFFERED)
-        .values(status=RequestStatus.OPEN, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def _answerable(session: Session, team_id: str, offer_id: int, user_id: str) -> MentorOffer | Answer:
     offer = get_offer(session, offer_id)
     if offer is None or offer.team_id != team_id:
@@ -274,17 +215,12 @@ def accept(
         return found
     offer = found
     with session.begin_nested():
-        if not _finish_offer(session, offer_id, OfferStatus.ACCEPTED, now):
+        if not queries.finish_offer(session, offer_id, OfferStatus.ACCEPTED, now):
             return _after(session, offer_id, Outcome.ALREADY)
         request = get_request(session, offer.request_id)
         assert request is not None
-        matched = session.execute(
-            update(MentorRequest)
-            .where(MentorRequest.id == request.id, MentorRequest.status == RequestStatus.OFFERED)
-            .values(status=RequestStatus.MATCHED, open_key=None, updated_at=now, closed_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        assert rowcount(matched), "a pending offer always belongs to an offered request"
+        matched = queries.mark_matched(session, request.id, now)
+        assert matched, "a pending offer always belongs to an offered request"
         mentorship = Mentorship(
             team_id=offer.team_id,
             request_id=request.id,
@@ -312,31 +248,30 @@ def decline(
     if isinstance(found, Answer):
         return found
     offer = found
-    if not _finish_offer(session, offer_id, OfferStatus.DECLINED, now):
+    if not queries.finish_offer(session, offer_id, OfferStatus.DECLINED, now):
         return _after(session, offer_id, Outcome.ALREADY)
-    _reopen(session, offer.request_id, now)
+    queries.reopen(session, offer.request_id, now)
     if pause:
-        profile = get_profile(session, team_id, user_id)
-        if profile is not None and profile.status == ProfileStatus.ACTIVE:
-            profile.status = ProfileStatus.PAUSED
-            profile.updated_at = now
+        profiles.pause_if_active(session, team_id, user_id, now)
     session.flush()
     return _after(session, offer_id, Outcome.DONE)
 
 
-def _lapse(session: Session, offer_id: int, status: OfferStatus, now: datetime, *extra: Any) -> Answer:
+def _lapse(
+    session: Session, offer_id: int, status: OfferStatus, now: datetime, *, due_by: datetime | None = None
+) -> Answer:
     """The offer ends without the mentor's answer, and its request looks for the next mentor."""
-    if not _finish_offer(session, offer_id, status, now, *extra):
+    if not queries.finish_offer(session, offer_id, status, now, due_by=due_by):
         return Answer(Outcome.ALREADY)
     offer = get_offer(session, offer_id)
     assert offer is not None
-    _reopen(session, offer.request_id, now)
+    queries.reopen(session, offer.request_id, now)
     return _after(session, offer_id, Outcome.DONE)
 
 
 def expire(session: Session, offer_id: int, now: datetime) -> Answer:
     """No answer within the window: the offer lapses and the request moves on."""
-    return _lapse(session, offer_id, OfferStatus.EXPIRED, now, MentorOffer.expires_at <= now)
+    return _lapse(session, offer_id, OfferStatus.EXPIRED, now, due_by=now)
 
 
 def withdraw(session: Session, offer_id: int, now: datetime) -> Answer:
@@ -351,22 +286,11 @@ class Closed:
 
 
 def _close(session: Session, request_id: int, status: RequestStatus, now: datetime) -> Closed | None:
-    result = session.execute(
-        update(MentorRequest)
-        .where(MentorRequest.id == request_id, MentorRequest.status.in_([s.value for s in OPEN_STATES]))
-        .values(status=status, open_key=None, updated_at=now, closed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if not rowcount(result):
+    if not queries.close_request(session, request_id, status, now):
         return None
-    pending = session.scalars(
-        select(MentorOffer.id).where(
-            MentorOffer.request_id == request_id, MentorOffer.status == OfferStatus.PENDING
-        )
-    ).all()
     withdrawn = []
-    for offer_id in pending:
-        if _finish_offer(session, offer_id, OfferStatus.WITHDRAWN, now):
+    for offer_id in queries.pending_offer_ids(session, request_id):
+        if queries.finish_offer(session, offer_id, OfferStatus.WITHDRAWN, now):
             offer = get_offer(session, offer_id)
             assert offer is not None
             withdrawn.append(OfferRef.of(offer))
@@ -389,73 +313,35 @@ def close(session: Session, request_id: int, now: datetime) -> Closed | None:
 
 
 def open_requests_of(session: Session, team_id: str, requester_id: str) -> list[RequestRef]:
-    rows = session.scalars(
-        select(MentorRequest)
-        .where(
-            MentorRequest.team_id == team_id,
-            MentorRequest.requester_id == requester_id,
-            MentorRequest.status.in_([s.value for s in OPEN_STATES]),
-        )
-        .order_by(MentorRequest.created_at, MentorRequest.id)
-    )
-    return [RequestRef.of(r) for r in rows]
+    return [RequestRef.of(r) for r in queries.open_requests(session, team_id, requester_id)]
 
 
 def pending_offer_for(session: Session, request_id: int) -> OfferRef | None:
-    offer = session.scalar(
-        select(MentorOffer).where(
-            MentorOffer.request_id == request_id, MentorOffer.status == OfferStatus.PENDING
-        )
-    )
+    offer = queries.pending_offer_of_request(session, request_id)
     return OfferRef.of(offer) if offer else None
 
 
 def pending_offers_of_mentor(session: Session, team_id: str, mentor_id: str) -> list[OfferRef]:
-    rows = session.scalars(
-        select(MentorOffer)
-        .where(
-            MentorOffer.team_id == team_id,
-            MentorOffer.mentor_id == mentor_id,
-            MentorOffer.status == OfferStatus.PENDING,
-        )
-        .order_by(MentorOffer.offered_at)
-    )
-    return [OfferRef.of(o) for o in rows]
+    return [OfferRef.of(o) for o in queries.pending_offers_of_mentor(session, team_id, mentor_id)]
+
+
+def waiting_requests(
+    session: Session, *, team_id: str | None = None, topics: list[str] | None = None
+) -> list[int]:
+    """Requests waiting for a mentor (in one workspace, on some topics), oldest first."""
+    return queries.waiting_request_ids(session, team_id=team_id, topics=topics)
 
 
 def record_dm(session: Session, offer_id: int, channel: str, ts: str, now: datetime) -> bool:
     """The offer DM went out: remember where, and start the answer window from now."""
-    result = session.execute(
-        update(MentorOffer)
-        .where(MentorOffer.id == offer_id, MentorOffer.dm_ts.is_(None))
-        .values(dm_channel=channel, dm_ts=ts, expires_at=now + OFFER_TTL)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(rowcount(result))
+    return queries.record_offer_dm(session, offer_id, channel, ts, now + OFFER_TTL)
 
 
 def release_dm_claim(session: Session, offer_id: int) -> None:
     """Sending failed for a reason that may pass: let the next job run try again."""
-    session.execute(
-        update(MentorOffer)
-        .where(MentorOffer.id == offer_id, MentorOffer.dm_ts.is_(None))
-        .values(dm_claimed_at=None)
-        .execution_options(synchronize_session=False)
-    )
+    queries.release_offer_dm(session, offer_id)
 
 
 def claim_dm(session: Session, offer_id: int, now: datetime, stale_after: timedelta) -> bool:
     """The job takes over sending an offer DM that nobody sent (a crash, or Slack was down)."""
-    claimed_at = MentorOffer.dm_claimed_at
-    result = session.execute(
-        update(MentorOffer)
-        .where(
-            MentorOffer.id == offer_id,
-            MentorOffer.status == OfferStatus.PENDING,
-            MentorOffer.dm_ts.is_(None),
-            claimed_at.is_(None) | (claimed_at < now - stale_after),
-        )
-        .values(dm_claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(rowcount(result))
+    return queries.claim_offer_dm(session, offer_id, now, now - stale_after)

@@ -1,7 +1,8 @@
-"""Block Kit for mentoring: the offer and request forms, the mentor's offer DM, the introduction and
-the follow-ups (lists: mentoring_lists; notices: mentoring_notices). IDs live here.
+"""Block Kit for mentoring's forms and DMs: the offer and request forms, the mentor's offer DM, the
+introduction and the follow-ups (short answers and lists: notices.py; ids: ids.py).
 
-Everything a person typed (notes, bios, teams) is escaped; mentions are only ever built from ids.
+Views take plain data. Everything a person typed (notes, bios, teams) is stored as typed and
+escaped here, once; mentions are only ever built from ids.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -28,7 +28,6 @@ from bot.core.blockkit import (
     as_dicts,
     context,
     modal,
-    read_metadata,
     section,
     sections,
     text_input,
@@ -36,49 +35,25 @@ from bot.core.blockkit import (
 )
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape, truncate
-from bot.mentoring import profiles
-from bot.mentoring.followups import FollowUpAnswerKind
-from bot.mentoring.requests import NOTE_MAX, OfferStatus
+from bot.mentoring.ids import (
+    BIO_MAX,
+    CAPACITY_DEFAULT,
+    CAPACITY_MAX,
+    NOTE_MAX,
+    TOPIC_MAX,
+    UNIT_MAX,
+    FollowUpAnswerKind,
+    MentorAction,
+    MentorBlock,
+    MentorCallback,
+    OfferStatus,
+)
 
 SNIPPET = 200
 
 
-class MentorAction(StrEnum):
-    ACCEPT = "mentor_offer_accept"
-    DECLINE = "mentor_offer_decline"
-    DECLINE_PAUSE = "mentor_offer_decline_pause"
-    GOING_WELL = "mentor_followup_going_well"
-    NEED_HELP = "mentor_followup_need_help"
-    DONE = "mentor_followup_done"
-    TOPICS = "mentor_topics_input"
-    CAPACITY = "mentor_capacity_input"
-    UNIT = "mentor_unit_input"
-    BIO = "mentor_bio_input"
-    REQUEST_TOPIC = "mentor_request_topic_input"
-    REQUEST_NOTE = "mentor_request_note_input"
-
-
-class MentorBlock(StrEnum):
-    OFFER_ACTIONS = "mentor_offer_actions"
-    FOLLOWUP_ACTIONS = "mentor_followup_actions"
-    TOPICS = profiles.Field.TOPICS
-    CAPACITY = profiles.Field.CAPACITY
-    UNIT = profiles.Field.UNIT
-    BIO = profiles.Field.BIO
-    REQUEST_TOPIC = "mentor_request_topic"
-    REQUEST_NOTE = "mentor_request_note"
-
-
-class MentorCallback(StrEnum):
-    OFFER_MODAL = "mentor_offer_modal"
-    REQUEST_MODAL = "mentor_request_modal"
-
-
-FOLLOWUP_ACTIONS = {
-    MentorAction.GOING_WELL: FollowUpAnswerKind.GOING_WELL,
-    MentorAction.NEED_HELP: FollowUpAnswerKind.NEED_HELP,
-    MentorAction.DONE: FollowUpAnswerKind.DONE,
-}
+# The key of the channel a form was opened from, in its private_metadata.
+CHANNEL_KEY = "c"
 
 
 def user(user_id: str) -> str:
@@ -109,21 +84,16 @@ def _quote(text: str) -> str:
 
 
 def _metadata(channel_id: str | None) -> str:
-    return json.dumps({"c": channel_id})
+    return json.dumps({CHANNEL_KEY: channel_id})
 
 
-def channel_from_metadata(raw: str | None) -> str | None:
-    channel = read_metadata(raw).get("c")
-    return channel if isinstance(channel, str) and channel else None
-
-
-# -- forms ------------------------------------------------------------------------------------------
+# -- forms ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class OfferModalState:
     topics: str = ""
-    capacity: int = profiles.CAPACITY_DEFAULT
+    capacity: int = CAPACITY_DEFAULT
     unit: str = ""
     bio: str = ""
     channel_id: str | None = None
@@ -146,8 +116,8 @@ def offer_modal(tr: Translator, state: OfferModalState) -> View:
             hint=tr._("Separate topics with commas. They match lesson #tags."),
         )
     )
-    options = [Option(value=str(n), label=str(n)) for n in range(1, profiles.CAPACITY_MAX + 1)]
-    capacity = min(max(state.capacity, 1), profiles.CAPACITY_MAX)
+    options = [Option(value=str(n), label=str(n)) for n in range(1, CAPACITY_MAX + 1)]
+    capacity = min(max(state.capacity, 1), CAPACITY_MAX)
     blocks.append(
         InputBlock(
             block_id=MentorBlock.CAPACITY,
@@ -163,7 +133,7 @@ def offer_modal(tr: Translator, state: OfferModalState) -> View:
             block_id=MentorBlock.UNIT,
             label=tr._("Your team or department"),
             optional=True,
-            element=text_input(MentorAction.UNIT, state.unit, multiline=False, max_length=profiles.UNIT_MAX),
+            element=text_input(MentorAction.UNIT, state.unit, multiline=False, max_length=UNIT_MAX),
             hint=tr._("People are matched with mentors from other teams first, to spread what we know."),
         )
     )
@@ -176,7 +146,7 @@ def offer_modal(tr: Translator, state: OfferModalState) -> View:
                 MentorAction.BIO,
                 state.bio,
                 multiline=True,
-                max_length=profiles.BIO_MAX,
+                max_length=BIO_MAX,
                 placeholder=tr._("What you have done and how you like to help"),
             ),
         )
@@ -210,7 +180,9 @@ def request_modal(tr: Translator, state: RequestModalState) -> View:
         InputBlock(
             block_id=MentorBlock.REQUEST_TOPIC,
             label=tr._("What would you like a mentor in?"),
-            element=text_input(MentorAction.REQUEST_TOPIC, state.topic, multiline=False, max_length=80),
+            element=text_input(
+                MentorAction.REQUEST_TOPIC, state.topic, multiline=False, max_length=TOPIC_MAX
+            ),
             hint=hint,
         )
     )
@@ -238,17 +210,18 @@ def request_modal(tr: Translator, state: RequestModalState) -> View:
     )
 
 
-def profile_problem(tr: Translator, problem: profiles.Problem) -> str:
-    if problem.field == profiles.Field.TOPICS and problem.code == "required":
+def profile_problem(tr: Translator, field: str, code: str, limit: int) -> str:
+    """What the offer form says on `field` about a problem (profiles.validate's codes)."""
+    if field == MentorBlock.TOPICS and code == "required":
         return tr._("Please name at least one topic, such as testing.")
-    if problem.code == "too_many":
-        return tr._("Please name at most {n} topics.").format(n=problem.limit)
-    if problem.code == "out_of_range":
-        return tr._("Choose from 1 to {n} mentees.").format(n=problem.limit)
-    return tr._("Please keep it under {n} characters.").format(n=problem.limit)
+    if code == "too_many":
+        return tr._("Please name at most {n} topics.").format(n=limit)
+    if code == "out_of_range":
+        return tr._("Choose from 1 to {n} mentees.").format(n=limit)
+    return tr._("Please keep it under {n} characters.").format(n=limit)
 
 
-# -- the offer DM -------------------------------------------------------------------------------------
+# -- the offer DM --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -329,7 +302,7 @@ def not_for_you(tr: Translator) -> str:
     return tr._("This isn't for you: only the person it was sent to can answer it.")
 
 
-# -- the introduction ---------------------------------------------------------------------------------
+# -- the introduction ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -380,7 +353,7 @@ def introduction(tr: Translator, card: IntroCard) -> Rendered:
     return Rendered(text, as_dicts(blocks))
 
 
-# -- follow-ups -----------------------------------------------------------------------------------------
+# -- follow-ups ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -398,7 +371,7 @@ def followup_dm(tr: Translator, card: FollowUpCard) -> Rendered:
     else:
         text = tr._("How is your mentorship with {other} in {topic} going?")
     text = text.format(other=user(card.other_id), topic=topic_label(card.topic))
-    value = f"{card.mentorship_id}:{card.round}"
+    value = followup_value(card.mentorship_id, card.round)
     blocks: list[Block] = [
         section(text),
         ActionsBlock(
@@ -432,8 +405,6 @@ def followup_answered(tr: Translator, card: FollowUpCard, answer: FollowUpAnswer
     return Rendered(text, as_dicts([section(text)]))
 
 
-def followup_parse(value: str) -> tuple[int, int] | None:
-    mentorship, _, round_ = (value or "").partition(":")
-    if not (mentorship.isdigit() and round_.isdigit()):
-        return None
-    return int(mentorship), int(round_)
+def followup_value(mentorship_id: int, round_: int) -> str:
+    """A follow-up button's value: the mentorship and the round it answers ("7:2")."""
+    return f"{mentorship_id}:{round_}"

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 import scheduler
-from bot.mentoring.views import MentorAction
+from bot.mentoring.ids import MentorAction
 from localslack.clock import FakeClock
 from localslack.workspace import LocalWorkspace
 from tests.scenario.helpers import bot_messages

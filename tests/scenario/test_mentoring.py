@@ -4,18 +4,23 @@ driven through signed requests into the real app, with the clock moved by hand."
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 import app as erfaring
+from bot.core.i18n import translator
+from bot.mentoring import notices
 from bot.mentoring import requests as mentor_requests
 from bot.mentoring.digest_section import mentoring_digest_lines
+from bot.mentoring.ids import MentorAction, MentorBlock, MentorCallback
 from bot.mentoring.jobs import MentoringReport, run_due_mentoring
-from bot.mentoring.views import MentorAction, MentorBlock, MentorCallback
 from localslack.clock import FakeClock
-from localslack.demo import demo_one_match
-from localslack.standin import Message
+from localslack.driver import Response
+from localslack.standin import Message, OpenView, User
 from localslack.workspace import LocalWorkspace
 from storage.db import Database
 from storage.mentoring.models import FollowUpAnswer, MentorOffer, MentorProfile, MentorRequest, Mentorship
@@ -133,6 +138,8 @@ def test_offer_request_accept_introduces_both_in_a_group_dm(ws: LocalWorkspace) 
 
     [request] = requests_in_db(ws)
     assert request.status == "matched" and request.open_key is None
+    assert request.note == "I want <!channel> tests that catch real bugs"  # stored as typed
+    assert "<!channel>" not in intro_text  # and escaped in the introduction too
     [m] = mentorships(ws)
     assert (m.mentor_id, m.mentee_id, m.status, m.channel_id) == (ingrid, ola, "active", intro.channel)
 
@@ -572,12 +579,57 @@ def test_norwegian_subcommands(db: Database, clock: FakeClock) -> None:
         ws.close()
 
 
-def test_the_demo_shows_one_match(ws: LocalWorkspace) -> None:
-    steps = demo_one_match(ws)
-    assert len(steps) == 5
+def test_one_match_end_to_end_as_it_reaches_slack(ws: LocalWorkspace) -> None:
+    """Ingrid offers, Ola asks, Ingrid accepts: every step checked on what Slack was sent."""
+    ingrid, ola, general = ws.user_id("ingrid"), ws.user_id("ola"), ws.channel_id("general")
+    mentor(ws, "ingrid", "offer testing, onboarding")
+    [saved] = ws.standin.ephemerals(user=ingrid)
+    assert saved.channel == general
+    assert saved.text.startswith(
+        "Thank you for mentoring! You offer *onboarding*, *testing*, up to 2 mentees"
+    )
+
+    mentor(ws, "ola", "request testing I want tests that catch real bugs, not just coverage")
+    told_ola = [e.text for e in ws.standin.ephemerals(user=ola)]
+    assert told_ola[0].startswith("Looking for a mentor in *testing*.")
+    assert told_ola[-1].startswith(f"I have asked <@{ingrid}> to mentor you in *testing*.")
+
+    # The offer reached Ingrid as a DM from the app, with the note, Ola's team and three buttons.
+    [offer] = dms(ws, "ingrid")
+    assert offer.channel == ws.standin.im_channel(ingrid)
+    assert offer.text == f"<@{ola}> asks you to mentor them in testing"
+    dumped = json.dumps(offer.blocks)
+    assert f":wave: <@{ola}> would like a mentor in *testing*, which you offer." in dumped
+    assert "> I want tests that catch real bugs, not just coverage" in dumped
+    assert "Team or department: Platform" in dumped
+    assert button_labels(offer) == OFFER_BUTTONS
+    assert action_ids(offer) == [MentorAction.ACCEPT, MentorAction.DECLINE, MentorAction.DECLINE_PAUSE]
+
+    click(ws, "ingrid", MentorAction.ACCEPT, offer)
+    # Ingrid's DM now says what became of it, and has no buttons left.
+    updated = ws.standin.message(offer.channel, offer.ts)
+    assert updated is not None and button_labels(updated) == []
+    assert updated.text.startswith(
+        f":white_check_mark: You accepted <@{ola}>'s request for a mentor in *testing*"
+    )
+    # One group DM with the two of them (and the app), holding the introduction and the agenda.
+    [opened] = ws.standin.calls_to("conversations.open")
+    assert set(str(opened.args["users"]).split(",")) == {ingrid, ola}
+    [intro] = group_dm(ws, "ingrid", "ola")
+    assert intro.text == f"<@{ingrid}> will mentor <@{ola}> in testing"
+    intro_blocks = json.dumps(intro.blocks)
+    assert (
+        f":handshake: <@{ola}>, meet <@{ingrid}>, who has agreed to mentor you in *testing*." in intro_blocks
+    )
+    assert "A suggested first agenda" in intro_blocks and "check in with you both in 14 days" in intro_blocks
+    # And Ola heard by DM, with a link to the group DM.
+    [matched_dm] = dms(ws, "ola")
+    assert matched_dm.text == (
+        f"<@{ingrid}> has accepted your request for a mentor in *testing*! "
+        f"Say hello in your new group conversation: <#{intro.channel}>"
+    )
     [m] = mentorships(ws)
-    assert (m.mentor_id, m.mentee_id, m.status) == (ws.user_id("ingrid"), ws.user_id("ola"), "active")
-    assert len(group_dm(ws, "ingrid", "ola")) == 1
+    assert (m.mentor_id, m.mentee_id, m.status, m.channel_id) == (ingrid, ola, "active", intro.channel)
 
 
 def test_a_request_saved_just_before_a_crash_is_picked_up_by_the_job(
@@ -596,3 +648,283 @@ def test_a_request_saved_just_before_a_crash_is_picked_up_by_the_job(
     assert offer_dm(ws, "ingrid")
     assert f"I have asked <@{ws.user_id('ingrid')}> to mentor you in *testing*" in dm_text(ws, "ola")
     assert run_jobs(ws, clock).total() == 0
+
+
+# -- languages: what one person sees is in their language ----------------------------------------------
+
+
+def speaks(ws: LocalWorkspace, monkeypatch: pytest.MonkeyPatch, who: str, locale: str) -> None:
+    """Give a person a Slack language (users.info's `locale`).
+
+    The stand-in's users have no locale of their own, so its users.info answer is extended here;
+    the app still learns the locale through users.info, as it would from Slack."""
+    user_id = ws.user_id(who)
+    shown = ws.standin._user_json
+
+    def with_locale(user: User) -> dict[str, Any]:
+        found = shown(user)
+        if user.id == user_id:
+            found["locale"] = locale
+        return found
+
+    monkeypatch.setattr(ws.standin, "_user_json", with_locale)
+
+
+def test_the_mentor_gets_the_offer_in_their_language_and_the_requester_in_theirs(
+    ws: LocalWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nb, en = translator("nb"), translator("en")
+    ingrid, ola = ws.user_id("ingrid"), ws.user_id("ola")
+    speaks(ws, monkeypatch, "ingrid", "nb-NO")  # the workspace speaks English; Ingrid reads Bokmål
+
+    mentor(ws, "ingrid", "offer")
+    [modal] = ws.standin.views_for(ingrid)
+    assert modal.view["title"]["text"] == nb._("Offer mentoring")
+    ws.driver.submit_view(ingrid, modal.id, {MentorBlock.TOPICS: "testing"})
+    ws.settle()
+    assert ws.standin.ephemerals(user=ingrid)[-1].text == notices.offer_saved(nb, ["testing"], 2)
+
+    mentor(ws, "ola", "request testing Help me")
+    told_ola = [e.text for e in ws.standin.ephemerals(user=ola)]
+    assert told_ola[0].startswith("Looking for a mentor in *testing*.")
+    assert told_ola[-1] == notices.asked_mentor(en, "testing", ingrid)
+
+    offer = offer_dm(ws, "ingrid")
+    assert offer.text == nb._("{requester} asks you to mentor them in {topic}").format(
+        requester=f"<@{ola}>", topic="testing"
+    )
+    assert button_labels(offer) == [nb._("Accept"), nb._("Decline"), nb._("Decline and pause me")]
+    assert nb._("Accept") != "Accept"
+
+    click(ws, "ingrid", MentorAction.ACCEPT, offer)
+    updated = ws.standin.message(offer.channel, offer.ts)
+    accepted = nb._(
+        ":white_check_mark: You accepted {requester}'s request for a mentor in {topic}. "
+        "I have started a group conversation with you both."
+    )
+    assert updated is not None and updated.text == accepted.format(requester=f"<@{ola}>", topic="*testing*")
+    # Two people read the introduction: it is in the workspace's language, not Ingrid's.
+    [intro] = group_dm(ws, "ingrid", "ola")
+    assert intro.text == f"<@{ingrid}> will mentor <@{ola}> in testing"
+    [matched_dm] = dms(ws, "ola")
+    assert matched_dm.text.startswith(f"<@{ingrid}> has accepted your request for a mentor in *testing*!")
+
+
+def test_a_norwegian_workspace_answers_an_english_speaker_in_english(
+    db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nb = translator("nb")
+    ws = erfaring.local_workspace(db, clock, language="nb")
+    try:
+        ingrid, ola = ws.user_id("ingrid"), ws.user_id("ola")
+        speaks(ws, monkeypatch, "ola", "en-GB")
+        mentor(ws, "ingrid", "tilby testing")
+        mentor(ws, "ola", "finn testing")
+        assert ws.standin.ephemerals(user=ola)[-1].text.startswith(f"I have asked <@{ingrid}> to mentor you")
+        offer = offer_dm(ws, "ingrid")
+        assert button_labels(offer) == [nb._("Accept"), nb._("Decline"), nb._("Decline and pause me")]
+        click(ws, "ingrid", MentorAction.ACCEPT, offer)
+        [intro] = group_dm(ws, "ingrid", "ola")
+        assert intro.text == nb._("{mentor} will mentor {mentee} in {topic}").format(
+            mentor=f"<@{ingrid}>", mentee=f"<@{ola}>", topic="testing"
+        )
+        assert dms(ws, "ola")[-1].text.startswith(f"<@{ingrid}> has accepted your request")
+    finally:
+        ws.settle()
+        assert ws.executor.errors == []
+        assert ws.standin.invalid_payloads == []
+        ws.close()
+
+
+# -- text reads as typed -----------------------------------------------------------------------------------
+
+
+def test_a_note_is_stored_as_typed_and_escaped_once_in_the_offer_dm(ws: LocalWorkspace) -> None:
+    typed = "R&D <b>bold</b> & a literal &lt; too"
+    mentor(ws, "ingrid", "offer testing")
+    mentor(ws, "ola", f"request testing {typed}")
+    [request] = requests_in_db(ws)
+    assert request.note == typed
+    dumped = json.dumps(offer_dm(ws, "ingrid").blocks)
+    assert "R&amp;D &lt;b&gt;bold&lt;/b&gt; &amp; a literal &amp;lt; too" in dumped
+    assert "&amp;amp;" not in dumped and "&amp;lt;b" not in dumped and "<b>" not in dumped
+
+
+def test_a_bio_with_markup_is_stored_as_typed_and_listed_escaped_once(ws: LocalWorkspace) -> None:
+    ingrid = ws.user_id("ingrid")
+    mentor(ws, "ingrid", "offer")
+    [modal] = ws.standin.views_for(ingrid)
+    ws.driver.submit_view(ingrid, modal.id, {MentorBlock.TOPICS: "testing", MentorBlock.BIO: "Q&A <!here>"})
+    ws.settle()
+    assert profile_of(ws, "ingrid").bio == "Q&A <!here>"
+    mentor(ws, "ola", "list")
+    shown = texts(ws, ws.user_id("ola"))
+    assert "Q&amp;A &lt;!here&gt;" in shown and "<!here>" not in shown and "&amp;amp;" not in shown
+
+
+# -- payloads that are not ours -----------------------------------------------------------------------------
+
+
+def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert logged == [], [r.getMessage() for r in logged]
+
+
+def count(ws: LocalWorkspace, model: type[Any]) -> int:
+    with ws.deps.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+BOGUS_IDS: list[object] = ["abc", "1.5e3", "9" * 23, "-1", "0", "", " 1", "١", 12, ["1"], {"id": 1}, True]
+
+
+def test_offer_buttons_with_values_that_are_not_ours_change_nothing(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    mentor(ws, "ingrid", "offer testing")
+    mentor(ws, "ola", "request testing")
+    offer = offer_dm(ws, "ingrid")
+    caplog.clear()
+    for action in (MentorAction.ACCEPT, MentorAction.DECLINE, MentorAction.DECLINE_PAUSE):
+        for value in [*BOGUS_IDS, "999"]:
+            response = ws.driver.click(ws.user_id("ingrid"), action_id=action, message=offer, value=value)
+            assert response.ok, (action, value, response)
+    ws.settle()
+    assert ws.executor.errors == []
+    no_tracebacks(caplog)
+    assert [o.status for o in offers_in_db(ws)] == ["pending"]
+    assert mentorships(ws) == [] and profile_of(ws, "ingrid").status == "active"
+    assert ws.standin.calls_to("chat.update") == [] and ws.standin.calls_to("conversations.open") == []
+
+
+def test_follow_up_buttons_with_values_that_are_not_ours_change_nothing(
+    ws: LocalWorkspace, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    matched(ws)
+    clock.advance(timedelta(days=14))
+    run_jobs(ws, clock)
+    [followup] = followup_dms(ws, "ola")
+    [m] = mentorships(ws)
+    updates = len(ws.standin.calls_to("chat.update"))
+    caplog.clear()
+    wrong_format: list[object] = [
+        "abc",
+        str(m.id),
+        f"{m.id}:",
+        f":{m.id}",
+        f"{m.id}:1:1",
+        f"{m.id}:1.5e3",
+        f"1.5e3:{m.id}",
+        f"-1:{1}",
+        f"{m.id}:-1",
+        f"{'9' * 23}:1",
+        f"{m.id}:{'9' * 23}",
+        f"{m.id}:2",  # a round never sent
+        f"{m.id + 1}:1",  # no such mentorship
+        *BOGUS_IDS,
+    ]
+    for action in (MentorAction.GOING_WELL, MentorAction.NEED_HELP, MentorAction.DONE):
+        for value in wrong_format:
+            response = ws.driver.click(ws.user_id("ola"), action_id=action, message=followup, value=value)
+            assert response.ok, (action, value, response)
+    ws.settle()
+    assert ws.executor.errors == []
+    no_tracebacks(caplog)
+    assert count(ws, FollowUpAnswer) == 0
+    [after] = mentorships(ws)
+    assert (after.status, after.unanswered, after.next_followup_at) == (
+        m.status,
+        m.unanswered,
+        m.next_followup_at,
+    )
+    assert len(ws.standin.calls_to("chat.update")) == updates
+    assert "asked for help" not in dm_text(ws, "kari")
+
+
+def submit_crafted(
+    ws: LocalWorkspace, who: str, modal: OpenView, values: object, *, state: object = None
+) -> Response:
+    """A view submission whose state is exactly `values` (or `state`, when given)."""
+    user_id = ws.user_id(who)
+    shown = dict(modal.view)
+    shown["state"] = {"values": values} if state is None else state
+    payload = {
+        "type": "view_submission",
+        "team": {"id": ws.standin.team_id, "domain": ws.standin.team_domain},
+        "user": {"id": user_id, "name": who, "team_id": ws.standin.team_id},
+        "api_app_id": ws.standin.app_id,
+        "trigger_id": ws.standin.new_trigger_id(user_id),
+        "view": shown,
+        "is_enterprise_install": False,
+    }
+    return ws.driver._send_payload(payload)
+
+
+def text_state(action_id: str, value: object) -> dict[str, object]:
+    return {action_id: {"type": "plain_text_input", "value": value}}
+
+
+def capacity_state(option: object) -> dict[str, object]:
+    return {MentorAction.CAPACITY: {"type": "static_select", "selected_option": option}}
+
+
+def errors_of(response: Response) -> dict[str, str]:
+    assert response.ok, response
+    data = response.json if isinstance(response.json, dict) else {}
+    assert data.get("response_action") == "errors", response.body
+    errors = data.get("errors")
+    assert isinstance(errors, dict)
+    return {str(k): str(v) for k, v in errors.items()}
+
+
+def test_an_offer_form_with_values_of_the_wrong_type_stores_nothing(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    mentor(ws, "ingrid", "offer")
+    [modal] = ws.standin.views_for(ws.user_id("ingrid"))
+    topics = {MentorBlock.TOPICS: text_state(MentorAction.TOPICS, "testing")}
+    caplog.clear()
+    # The capacity is not one of the options: the person is asked to choose one.
+    for option in ({"value": "abc"}, {"value": ["3"]}, {"value": "99"}, [{"value": "3"}], "3", None):
+        errors = errors_of(
+            submit_crafted(ws, "ingrid", modal, {**topics, MentorBlock.CAPACITY: capacity_state(option)})
+        )
+        assert errors == {MentorBlock.CAPACITY: "Choose from 1 to 10 mentees."}, option
+    # Topics that are not text are no topics.
+    for value in (["testing"], True, {"t": "testing"}, 12):
+        values = {
+            MentorBlock.TOPICS: text_state(MentorAction.TOPICS, value),
+            MentorBlock.CAPACITY: capacity_state({"value": "2"}),
+            MentorBlock.BIO: text_state(MentorAction.BIO, ["bio"]),
+            MentorBlock.UNIT: text_state(MentorAction.UNIT, False),
+        }
+        assert MentorBlock.TOPICS in errors_of(submit_crafted(ws, "ingrid", modal, values)), value
+    # state.values (or the state) that is not an object: nothing to save.
+    for state in ({"values": "abc"}, {"values": ["x"]}, "abc", {"values": {MentorBlock.TOPICS: "testing"}}):
+        assert MentorBlock.TOPICS in errors_of(submit_crafted(ws, "ingrid", modal, None, state=state)), state
+    ws.settle()
+    assert ws.executor.errors == []
+    no_tracebacks(caplog)
+    assert count(ws, MentorProfile) == 0
+
+
+def test_a_request_form_with_values_of_the_wrong_type_stores_nothing(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    mentor(ws, "ingrid", "offer testing")
+    mentor(ws, "ola", "request")
+    [modal] = ws.standin.views_for(ws.user_id("ola"))
+    caplog.clear()
+    for value in (["testing"], True, None, {"x": "testing"}, 7):
+        values = {
+            MentorBlock.REQUEST_TOPIC: text_state(MentorAction.REQUEST_TOPIC, value),
+            MentorBlock.REQUEST_NOTE: text_state(MentorAction.REQUEST_NOTE, ["a note"]),
+        }
+        errors = errors_of(submit_crafted(ws, "ola", modal, values))
+        assert errors == {MentorBlock.REQUEST_TOPIC: "Please name one topic, such as testing."}, value
+    for state in ({"values": "abc"}, {"values": [1]}, 3):
+        assert MentorBlock.REQUEST_TOPIC in errors_of(submit_crafted(ws, "ola", modal, None, state=state))
+    ws.settle()
+    assert ws.executor.errors == []
+    no_tracebacks(caplog)
+    assert count(ws, MentorRequest) == 0 and offers_in_db(ws) == []

@@ -9,8 +9,9 @@ from bot.core import tags
 from bot.lessons import service as lessons
 from bot.lessons.voting import VoteKind, set_vote
 from bot.mentoring import profiles, requests
+from bot.mentoring.ids import ProfileStatus
 from bot.mentoring.matching import RECENT_DECLINE, Candidate, candidates_for, rank, supply
-from bot.mentoring.reading import best_lessons
+from bot.mentoring.overview import best_lessons
 from storage.db import Database
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -111,7 +112,7 @@ def test_the_query_gathers_what_ranking_needs(db: Database) -> None:
     offer(db, "UC", "onboarding")
     offer(db, "UD", "TESTING")
     with db.session() as session:
-        profiles.set_status(session, TEAM, "UD", profiles.ProfileStatus.PAUSED, NOW)
+        profiles.set_status(session, TEAM, "UD", ProfileStatus.PAUSED, NOW)
         # Ola asked before; UA declined him; UB accepted someone else.
         first = requests.create_request(
             session, team_id=TEAM, requester_id="UOLA", topic="testing", note=None, now=NOW
@@ -176,3 +177,41 @@ def test_a_lesson_tagged_testing_and_a_mentor_for_testing_meet_most_useful_first
         found = best_lessons(session, TEAM, topic)
     assert [item.text for item in found] == ["Write the test first #testing", "Flaky #Testing runs"]
     assert [item.useful for item in found] == [2, 0]
+
+
+def test_best_lessons_rank_useful_then_applied_then_newest_and_keep_to_the_workspace(db: Database) -> None:
+    with db.session() as session:
+
+        def lesson(text: str, minute: int, team: str = TEAM) -> int:
+            return lessons.create_lesson(
+                session,
+                team_id=team,
+                user_id="UA",
+                draft=lessons.LessonDraft(text=text),
+                secret_key=b"k" * 16,
+                now=NOW + timedelta(minutes=minute),
+            ).id
+
+        def vote(lesson_id: int, kind: VoteKind, *voters: str, team: str = TEAM) -> None:
+            for voter in voters:
+                set_vote(
+                    session, team_id=team, lesson_id=lesson_id, user_id=voter, kind=kind, active=True, now=NOW
+                )
+
+        old = lesson("Old and applied #testing", 0)
+        applied = lesson("Applied twice #testing", 1)
+        newest = lesson("Newest, no votes #testing", 9)
+        useful = lesson("Useful once #testing", 2)
+        lesson("Elsewhere #testing", 10, team="T2")
+        vote(old, VoteKind.APPLIED, "U1")
+        vote(applied, VoteKind.APPLIED, "U1", "U2")
+        vote(useful, VoteKind.USEFUL, "U3")
+        vote(newest, VoteKind.USEFUL, "U4")
+        set_vote(
+            session, team_id=TEAM, lesson_id=newest, user_id="U4", kind=VoteKind.USEFUL, active=False, now=NOW
+        )
+        found = best_lessons(session, TEAM, "testing")
+        assert [item.id for item in found] == [useful, applied, old, newest]
+        assert [(item.useful, item.applied) for item in found] == [(1, 0), (0, 2), (0, 1), (0, 0)]
+        assert [item.id for item in best_lessons(session, TEAM, "testing", limit=2)] == [useful, applied]
+        assert best_lessons(session, TEAM, "nothing-here") == []

@@ -10,8 +10,16 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.mentoring import followups, profiles, requests
 from bot.mentoring.commands import MentorVerb, parse, split_topic
-from bot.mentoring.followups import FollowUpAnswerKind, Recorded, StepKind
-from bot.mentoring.requests import OFFER_TTL, Outcome
+from bot.mentoring.followups import Recorded, StepKind
+from bot.mentoring.ids import (
+    BIO_MAX,
+    CAPACITY_DEFAULT,
+    OFFER_TTL,
+    FollowUpAnswerKind,
+    MentorBlock,
+    ProfileStatus,
+)
+from bot.mentoring.requests import Outcome
 from storage.db import Database
 from storage.mentoring.models import MentorOffer, MentorRequest, Mentorship
 
@@ -278,7 +286,7 @@ def test_profile_offers_add_topics_and_the_form_replaces_them(db: Database) -> N
         first = profiles.save_offer(
             session, team_id=TEAM, user_id="UA", topics=["testing"], now=NOW, replace_topics=False
         )
-        assert first.created and first.profile.capacity == profiles.CAPACITY_DEFAULT
+        assert first.created and first.profile.capacity == CAPACITY_DEFAULT
         more = profiles.save_offer(
             session,
             team_id=TEAM,
@@ -305,16 +313,14 @@ def test_profile_offers_add_topics_and_the_form_replaces_them(db: Database) -> N
             and form.profile.unit == "Product"
         )
         assert not profiles.set_unit_if_missing(session, TEAM, "UA", "Platform")
-        stopped = profiles.set_status(session, TEAM, "UA", profiles.ProfileStatus.STOPPED, NOW)
+        stopped = profiles.set_status(session, TEAM, "UA", ProfileStatus.STOPPED, NOW)
         assert stopped is not None and stopped.changed
         again = profiles.save_offer(
             session, team_id=TEAM, user_id="UA", topics=["design"], now=NOW, replace_topics=False
         )
         assert again.profile.status == "active" and again.was_status == "stopped"
-    problems = profiles.validate(
-        profiles.ProfileDraft(topics=[], capacity=0, bio="x" * (profiles.BIO_MAX + 1))
-    )
-    assert {p.field for p in problems} == {profiles.Field.TOPICS, profiles.Field.CAPACITY, profiles.Field.BIO}
+    problems = profiles.validate(profiles.ProfileDraft(topics=[], capacity=0, bio="x" * (BIO_MAX + 1)))
+    assert {p.field for p in problems} == {MentorBlock.TOPICS, MentorBlock.CAPACITY, MentorBlock.BIO}
 
 
 def test_mentor_commands_parse() -> None:

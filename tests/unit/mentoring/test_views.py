@@ -11,10 +11,10 @@ import pytest
 from bot.core.blockkit import Rendered
 from bot.core.i18n import Translator, translator
 from bot.lessons.list_views import ListedLesson
-from bot.mentoring import list_views as lists
-from bot.mentoring import notices, profiles, views
-from bot.mentoring.followups import FollowUpAnswerKind
-from bot.mentoring.requests import OfferStatus
+from bot.mentoring import notices, views
+from bot.mentoring.ids import FollowUpAnswerKind, MentorAction, OfferStatus
+from handlers import payloads
+from handlers.mentoring.actions import followup_value
 from localslack.standin import validate_blocks, validate_view
 
 HOSTILE = "Hi <!channel> <@U1> & <#C1> <!here> <!subteam^S1> <https://evil.example|x>"
@@ -43,9 +43,9 @@ def test_the_offer_dm_escapes_the_note_and_unit_and_has_three_buttons(tr: Transl
     assert "&lt;!channel&gt;" in dumped and "<@UOLA>" in dumped
     actions = [b for b in views.offer_dm(tr, card).blocks if b["type"] == "actions"]
     assert [e["action_id"] for e in actions[0]["elements"]] == [
-        views.MentorAction.ACCEPT,
-        views.MentorAction.DECLINE,
-        views.MentorAction.DECLINE_PAUSE,
+        MentorAction.ACCEPT,
+        MentorAction.DECLINE,
+        MentorAction.DECLINE_PAUSE,
     ]
     for status in OfferStatus:
         closed = views.offer_dm_closed(tr, card, status, paused=True)
@@ -60,29 +60,43 @@ def test_introduction_and_follow_ups(tr: Translator) -> None:
     rendered = views.followup_dm(tr, card)
     check(rendered)
     values = {e["value"] for b in rendered.blocks if b["type"] == "actions" for e in b["elements"]}
-    assert values == {"7:2"} and views.followup_parse("7:2") == (7, 2)
-    assert views.followup_parse("x:2") is None and views.followup_parse("") is None
+    assert values == {"7:2"} and followup_value("7:2") == (7, 2)
+    for bogus in (
+        "x:2",
+        "",
+        "7",
+        "7:",
+        ":2",
+        "7:2:3",
+        "-1:2",
+        "7:-1",
+        "1.5e3:1",
+        "7:0",
+        "١:2",
+        "9" * 23 + ":1",
+    ):
+        assert followup_value(bogus) is None, bogus
     for answer in FollowUpAnswerKind:
         check(views.followup_answered(tr, card, answer))
 
 
 def test_lists_status_and_help_escape_and_fit(tr: Translator) -> None:
-    mentors = [lists.ListedMentor(f"UM{i}", HOSTILE, ["testing", "a&b"], 1, HOSTILE) for i in range(40)]
-    listed = lists.mentor_list(tr, "testing", mentors)
+    mentors = [notices.ListedMentor(f"UM{i}", HOSTILE, ["testing", "a&b"], 1, HOSTILE) for i in range(40)]
+    listed = notices.mentor_list(tr, "testing", mentors)
     dumped = check(listed)
     assert len(listed.blocks) <= 50 and "a&amp;b" in dumped
-    check(lists.mentor_list(tr, None, []))
-    profile = profiles.ProfileView("UA", "paused", 2, HOSTILE, HOSTILE, ["testing"])
-    status = lists.MyStatus(
+    check(notices.mentor_list(tr, None, []))
+    profile = notices.StatusProfile("paused", 2, ["testing", "a&b"])
+    status = notices.MyStatus(
         profile,
         1,
-        [lists.StatusRequest("testing", "offered", "UB"), lists.StatusRequest("x", "waiting", None)],
-        [lists.StatusOffer("UC", "design", WHEN)],
-        [lists.StatusMentorship("UD", "testing", True, "GDM")],
+        [notices.StatusRequest("testing", "offered", "UB"), notices.StatusRequest("x", "waiting", None)],
+        [notices.StatusOffer("UC", "design", WHEN)],
+        [notices.StatusMentorship("UD", "testing", True, "GDM")],
     )
-    check(lists.status_view(tr, status))
-    check(lists.status_view(tr, lists.MyStatus(None, 0, [], [], [])))
-    check(lists.help_text(tr, HOSTILE))
+    check(notices.status_view(tr, status))
+    check(notices.status_view(tr, notices.MyStatus(None, 0, [], [], [])))
+    check(notices.help_text(tr, HOSTILE))
     lessons = [ListedLesson(i, HOSTILE * 20, ["testing"], True, "CGEN", 3, 1) for i in range(5)]
     check(notices.request_received(tr, "testing", lessons))
     check(notices.waiting_rendered(tr, "testing", 0, True, lessons))
@@ -99,6 +113,7 @@ def test_forms_are_valid_modals_and_give_long_text_back(tr: Translator) -> None:
         tr, views.RequestModalState(topic="t" * 200, note="n" * 2000, offered_topics=["testing"] * 40)
     )
     assert validate_view(request.to_dict()) == []
-    assert views.channel_from_metadata(offer.private_metadata) is None
-    assert views.channel_from_metadata('{"c": "C1"}') == "C1"
-    assert views.channel_from_metadata("not json") is None
+    # The channel the form was opened from travels in private_metadata, read back by handlers.payloads.
+    assert payloads.metadata(offer.private_metadata).get(views.CHANNEL_KEY) is None
+    opened = views.offer_modal(tr, views.OfferModalState(channel_id="C1"))
+    assert payloads.metadata(opened.private_metadata) == {views.CHANNEL_KEY: "C1"}
