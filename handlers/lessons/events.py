@@ -1,0 +1,34 @@
+"""Reactions: :+1: or :bulb: on a lesson's message counts as Useful; removing it takes that back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from bot.lessons import flows
+from handlers import payloads
+from handlers.middleware import deps_of
+
+USEFUL_REACTIONS = {"+1", "thumbsup", "bulb"}
+
+
+def is_useful_reaction(event: dict[str, Any]) -> bool:
+    """:+1: or :bulb: (any skin tone): the reactions that count as Useful."""
+    name = event.get("reaction") if isinstance(event, dict) else None
+    return isinstance(name, str) and name.split("::", 1)[0] in USEFUL_REACTIONS
+
+
+def reaction_added(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    _react(body, event, context, added=True)
+
+
+def reaction_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    _react(body, event, context, added=False)
+
+
+def _react(body: dict[str, Any], event: dict[str, Any], context: BoltContext, *, added: bool) -> None:
+    seen = payloads.reaction(body, event)
+    if seen is None or seen.name not in USEFUL_REACTIONS:
+        return  # on a file, or another reaction
+    flows.react(deps_of(context), seen.team_id, seen.user_id, seen.channel_id, seen.ts, added=added)
