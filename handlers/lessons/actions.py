@@ -36,7 +36,7 @@ def _vote(
     if outcome is None:
         log.warning("a %s vote whose button value is no lesson id (%d characters)", kind, len(click.value))
     if outcome is None or not outcome.found:
-        tr = deps.languages.for_person(click.team_id, click.user_id, click.channel_id)
+        tr = flows.language_for(deps, click.team_id, click.user_id, click.channel_id)
         flows.tell(deps, click.team_id, click.user_id, views.lesson_gone(tr), click.channel_id)
     elif outcome.changed and lesson_id:
         flows.refresh_lesson_message(deps, click.team_id, lesson_id)
@@ -51,7 +51,7 @@ def save_message(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         return
     deps = deps_of(context)
     team_id, user_id, channel_id = shortcut.team_id, shortcut.user_id, shortcut.channel_id
-    tr = deps.languages.for_person(team_id, user_id, channel_id)
+    tr = flows.language_for(deps, team_id, user_id, channel_id)
     text = deps.slack.readable(team_id, shortcut.text.raw)
     too_long = service.validate(service.LessonDraft(text=text)) if len(text) > service.TEXT_MAX else []
     state = ModalState(
