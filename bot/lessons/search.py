@@ -1,17 +1,17 @@
-"""Lesson search: turns what a user typed into safe terms and ranked hits with vote counts."""
+"""Lesson search: turns what a person typed into safe terms and ranked hits with vote counts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.lessons.models import Lesson, Vote
+from bot.lessons.service import ListedLesson
+from storage.lessons import queries
 from storage.lessons.search import safe_terms, search_lesson_ids
 
-_VOTE_KINDS = ("useful", "applied")
+SEARCH_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class SearchHit:
 
 
 def query_terms(raw: str) -> list[str]:
-    """The user's words, NFC and case-folded, without duplicates: at most 8, each at most 40 chars.
+    """The person's words, NFC and case-folded, without duplicates: at most 8, each at most 40 chars.
 
     Only runs of letters and digits (any script) count as words; everything else ('#', quotes, '*',
     ':', '&', '|', '!', brackets, '-', '^', '_') separates them, so "#testing" searches the word its
@@ -55,34 +55,17 @@ def search(session: Session, team_id: str, raw_query: str, limit: int = 10) -> l
     if not ranked:
         return []
     ids = [lesson_id for lesson_id, _ in ranked]
-    # Both lookups go by lesson id only: with team_id in the WHERE clause SQLite picks the team index
-    # and walks every lesson (and vote) of the team, ~10 ms at 40k lessons. The ids come from a
-    # team-filtered search, and the team is checked again on each row below.
-    # Plain columns, not entities: one query, no selectin load of LessonTag (tags_text holds them).
-    rows = session.execute(
-        select(
-            Lesson.id,
-            Lesson.team_id,
-            Lesson.text,
-            Lesson.tags_text,
-            Lesson.anonymous,
-            Lesson.author_id,
-            Lesson.channel_id,
-            Lesson.message_ts,
-            Lesson.created_at,
-        ).where(Lesson.id.in_(ids))
-    ).all()
-    lessons = {row.id: row for row in rows if row.team_id == team_id}
-    counts: dict[tuple[int, str], int] = {}
-    for lesson_id, kind, count in session.execute(
-        select(Vote.lesson_id, Vote.kind, func.count())
-        .where(Vote.lesson_id.in_(ids), Vote.kind.in_(_VOTE_KINDS), Vote.active.is_(True))
-        .group_by(Vote.lesson_id, Vote.kind)
-    ):
-        counts[(lesson_id, kind)] = int(count)
+    # Both lookups go by lesson id only (see queries.lesson_rows): the ids come from a team-filtered
+    # search, and the team is checked again on each row below.
+    rows = {
+        lesson_id: row
+        for lesson_id, row in queries.lesson_rows(session, ids).items()
+        if row.team_id == team_id
+    }
+    counts = queries.vote_counts(session, rows)
     hits: list[SearchHit] = []
     for lesson_id, score in ranked:
-        row = lessons.get(lesson_id)
+        row = rows.get(lesson_id)
         if row is None:  # deleted meanwhile (or, impossibly, another team's)
             continue
         hits.append(
@@ -91,14 +74,30 @@ def search(session: Session, team_id: str, raw_query: str, limit: int = 10) -> l
                 score=score,
                 text=row.text,
                 tags=_tags(row.tags_text),
-                anonymous=bool(row.anonymous),
+                anonymous=row.anonymous,
                 # Never expose who wrote an anonymous lesson, whatever the row holds.
                 author_id=None if row.anonymous else row.author_id,
                 channel_id=row.channel_id,
                 message_ts=row.message_ts,
                 created_at=row.created_at,
-                useful=counts.get((lesson_id, "useful"), 0),
-                applied=counts.get((lesson_id, "applied"), 0),
+                useful=counts[lesson_id].useful,
+                applied=counts[lesson_id].applied,
             )
         )
     return hits
+
+
+def search_lessons(session: Session, team_id: str, query: str) -> list[ListedLesson]:
+    """Search results as a list shows them: the best SEARCH_LIMIT."""
+    return [
+        ListedLesson(
+            id=hit.lesson_id,
+            text=hit.text,
+            tags=list(hit.tags),
+            anonymous=hit.anonymous,
+            channel_id=hit.channel_id,
+            useful=hit.useful,
+            applied=hit.applied,
+        )
+        for hit in search(session, team_id, query, limit=SEARCH_LIMIT)
+    ]

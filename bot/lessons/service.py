@@ -1,4 +1,7 @@
-"""Lessons: validate, store, list and delete. Plain data in, ORM rows out; no Slack here."""
+"""Lessons: validate, store, read, list and delete. Plain data in; ORM rows or plain data out; no Slack.
+
+The plain data the views show (LessonCard, ListedLesson) is made here, so views never see a row.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +10,20 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core import tags as tagging
+from bot.lessons.ids import Field as Field  # validation and the modal's block ids share these names
+from bot.lessons.ids import ProblemCode
+from storage.lessons import queries
 from storage.lessons.models import Lesson, LessonTag
+from storage.lessons.queries import Counts
 
 # The main field fits one section with room for its label; optional fields get their own sections.
 TEXT_MAX = 2000
 OPTIONAL_MAX = 1000
 TEXT_MIN = 3
-
-
-class Field:
-    """Names of the lesson fields, shared by validation and the modal's block ids."""
-
-    TEXT = "text"
-    WHAT_WORKED = "what_worked"
-    TO_IMPROVE = "to_improve"
-    TAGS = "tags"
+MINE_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ class LessonDraft:
 @dataclass(frozen=True)
 class Problem:
     field: str
-    code: str  # "required" | "too_short" | "too_long"
+    code: str  # ProblemCode: "required" | "too_short" | "too_long"
     limit: int = 0
     length: int = 0
 
@@ -64,14 +62,14 @@ def validate(draft: LessonDraft) -> list[Problem]:
     problems: list[Problem] = []
     text = draft.text.strip()
     if not text:
-        problems.append(Problem(Field.TEXT, "required"))
+        problems.append(Problem(Field.TEXT, ProblemCode.REQUIRED))
     elif len(text) < TEXT_MIN:
-        problems.append(Problem(Field.TEXT, "too_short", TEXT_MIN, len(text)))
+        problems.append(Problem(Field.TEXT, ProblemCode.TOO_SHORT, TEXT_MIN, len(text)))
     elif len(text) > TEXT_MAX:
-        problems.append(Problem(Field.TEXT, "too_long", TEXT_MAX, len(text)))
+        problems.append(Problem(Field.TEXT, ProblemCode.TOO_LONG, TEXT_MAX, len(text)))
     for name, value in ((Field.WHAT_WORKED, draft.what_worked), (Field.TO_IMPROVE, draft.to_improve)):
         if value and len(value.strip()) > OPTIONAL_MAX:
-            problems.append(Problem(name, "too_long", OPTIONAL_MAX, len(value.strip())))
+            problems.append(Problem(name, ProblemCode.TOO_LONG, OPTIONAL_MAX, len(value.strip())))
     return problems
 
 
@@ -121,7 +119,7 @@ def create_lesson(
 
 
 def get_lesson(session: Session, team_id: str, lesson_id: int) -> Lesson | None:
-    return session.scalar(select(Lesson).where(Lesson.team_id == team_id, Lesson.id == lesson_id))
+    return queries.lesson(session, team_id, lesson_id)
 
 
 def record_message(session: Session, lesson: Lesson, channel_id: str, message_ts: str) -> None:
@@ -131,24 +129,13 @@ def record_message(session: Session, lesson: Lesson, channel_id: str, message_ts
 
 
 def find_by_message(session: Session, team_id: str, channel_id: str, message_ts: str) -> Lesson | None:
-    return session.scalar(
-        select(Lesson).where(
-            Lesson.team_id == team_id, Lesson.channel_id == channel_id, Lesson.message_ts == message_ts
-        )
-    )
+    return queries.lesson_at(session, team_id, channel_id, message_ts)
 
 
 def lessons_by_author(
-    session: Session, team_id: str, user_id: str, secret_key: bytes, limit: int = 20
+    session: Session, team_id: str, user_id: str, secret_key: bytes, limit: int = MINE_LIMIT
 ) -> list[Lesson]:
-    digest = author_hash(secret_key, team_id, user_id)
-    query = (
-        select(Lesson)
-        .where(Lesson.team_id == team_id, Lesson.author_hash == digest)
-        .order_by(Lesson.created_at.desc(), Lesson.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+    return queries.lessons_by_author_hash(session, team_id, author_hash(secret_key, team_id, user_id), limit)
 
 
 class NotFound(LookupError):
@@ -184,3 +171,93 @@ def delete_lesson(
     session.delete(lesson)
     session.flush()
     return deleted
+
+
+# --- plain data for the views ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonCard:
+    """A lesson as its channel message shows it."""
+
+    id: int
+    text: str
+    what_worked: str | None
+    to_improve: str | None
+    tags: list[str]
+    author_id: str | None  # always None for an anonymous lesson
+    source_link: str | None
+    useful: int = 0
+    applied: int = 0
+
+
+def card_of(lesson: Lesson, counts: Counts) -> LessonCard:
+    return LessonCard(
+        id=lesson.id,
+        text=lesson.text,
+        what_worked=lesson.what_worked,
+        to_improve=lesson.to_improve,
+        tags=lesson.tags_text.split(),
+        # The card never learns who wrote an anonymous lesson.
+        author_id=None if lesson.anonymous else lesson.author_id,
+        source_link=lesson.source_link,
+        useful=counts.useful,
+        applied=counts.applied,
+    )
+
+
+def lesson_card(session: Session, team_id: str, lesson_id: int) -> LessonCard | None:
+    """The team's lesson with its current vote counts, or None when it is gone."""
+    lesson = get_lesson(session, team_id, lesson_id)
+    if lesson is None:
+        return None
+    return card_of(lesson, queries.vote_counts(session, [lesson.id])[lesson.id])
+
+
+@dataclass(frozen=True)
+class Posting:
+    """Where a lesson's channel message is."""
+
+    channel_id: str
+    message_ts: str
+
+
+def posting(session: Session, team_id: str, lesson_id: int) -> Posting | None:
+    """Where the lesson was posted; None when it is gone or was never posted."""
+    lesson = get_lesson(session, team_id, lesson_id)
+    if lesson is None or not lesson.channel_id or not lesson.message_ts:
+        return None
+    return Posting(lesson.channel_id, lesson.message_ts)
+
+
+@dataclass(frozen=True)
+class ListedLesson:
+    """A lesson as a list shows it (search results, "my lessons", mentoring's best lessons)."""
+
+    id: int
+    text: str
+    tags: list[str]
+    anonymous: bool
+    channel_id: str | None
+    useful: int
+    applied: int
+
+
+def list_mine(
+    session: Session, team_id: str, user_id: str, secret_key: bytes, limit: int = MINE_LIMIT
+) -> list[ListedLesson]:
+    """The person's latest lessons, named and anonymous, newest first, with their votes."""
+    mine = lessons_by_author(session, team_id, user_id, secret_key, limit)
+    counts = queries.vote_counts(session, [lesson.id for lesson in mine])
+    return [
+        ListedLesson(
+            id=lesson.id,
+            text=lesson.text,
+            tags=lesson.tags_text.split(),
+            anonymous=lesson.anonymous,
+            channel_id=lesson.channel_id,
+            useful=counts[lesson.id].useful,
+            applied=counts[lesson.id].applied,
+        )
+        for lesson in mine
+    ]

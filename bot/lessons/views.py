@@ -1,13 +1,14 @@
-"""Block Kit for lessons: the channel message, the modal, search results and lists.
-
-IDs live here, beside the views that use them, and handlers import them from here.
+"""Block Kit and texts for lessons: the channel message, the modal, confirmations, search results,
+"my lessons", help and the short answers to one person. Plain data in (bot.lessons.service's
+dataclasses), Rendered/View/str out; every piece of stored text is escaped here, exactly once.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -36,71 +37,34 @@ from bot.core.blockkit import (
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape, truncate
 from bot.lessons import service as lessons
-from bot.lessons.voting import Counts
-from storage.lessons.models import Lesson
+
+# The ids live in bot.lessons.ids; these names stay importable from here (transitional re-exports).
+from bot.lessons.ids import LessonAction as LessonAction
+from bot.lessons.ids import LessonBlock as LessonBlock
+from bot.lessons.ids import LessonCallback as LessonCallback
+from bot.lessons.ids import LessonOption as LessonOption
+from bot.lessons.ids import MetaKey, ProblemCode
+from bot.lessons.service import LessonCard as LessonCard
+from bot.lessons.service import ListedLesson as ListedLesson
 
 INPUT_MAX = 3000
 # The notification preview: escaping at most quintuples it, so it stays within FALLBACK_MAX.
 FALLBACK_SNIPPET = FALLBACK_MAX // 6
+SNIPPET = 280  # a lesson's text in a list
 
 
-class LessonAction(StrEnum):
-    USEFUL = "lesson_vote_useful"
-    APPLIED = "lesson_vote_applied"
-    TEXT = "lesson_text_input"
-    WHAT_WORKED = "lesson_what_worked_input"
-    TO_IMPROVE = "lesson_to_improve_input"
-    TAGS = "lesson_tags_input"
-    OPTIONS = "lesson_options_input"
-
-
-class LessonBlock(StrEnum):
-    VOTES = "lesson_votes"
-    TEXT = lessons.Field.TEXT
-    WHAT_WORKED = lessons.Field.WHAT_WORKED
-    TO_IMPROVE = lessons.Field.TO_IMPROVE
-    TAGS = lessons.Field.TAGS
-    OPTIONS = "options"
-
-
-class LessonCallback(StrEnum):
-    MODAL = "lesson_modal"
-    SAVE_MESSAGE_SHORTCUT = "save_as_lesson"
-
-
-class LessonOption(StrEnum):
-    ANONYMOUS = "anonymous"
-    POST_HERE = "post_here"
-
-
-@dataclass(frozen=True)
-class LessonCard:
-    id: int
-    text: str
-    what_worked: str | None
-    to_improve: str | None
-    tags: list[str]
-    author_id: str | None
-    source_link: str | None
-    counts: Counts
-
-    @classmethod
-    def of(cls, lesson: Lesson, counts: Counts) -> LessonCard:
-        return cls(
-            id=lesson.id,
-            text=lesson.text,
-            what_worked=lesson.what_worked,
-            to_improve=lesson.to_improve,
-            tags=lesson.tags_text.split(),
-            # The card never learns who wrote an anonymous lesson.
-            author_id=None if lesson.anonymous else lesson.author_id,
-            source_link=lesson.source_link,
-            counts=counts,
-        )
+def message_link(team_domain: str | None, channel_id: str, ts: str | None) -> str | None:
+    """A message's address in the workspace (what chat.getPermalink gives, without the call)."""
+    if not team_domain or not ts:
+        return None
+    return f"https://{team_domain}.slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
 
 
 def tag_list(tags: list[str]) -> str:
     return " ".join(f"#{escape(tag)}" for tag in tags)
+
+
+# --- the lesson's channel message ----------------------------------------------------------------------
 
 
 def _byline(tr: Translator, card: LessonCard) -> str:
@@ -129,12 +93,12 @@ def lesson_message(tr: Translator, card: LessonCard) -> Rendered:
             block_id=LessonBlock.VOTES,
             elements=[
                 ButtonElement(
-                    text="👍 " + tr._("Useful") + f" · {card.counts.useful}",
+                    text="👍 " + tr._("Useful") + f" · {card.useful}",
                     action_id=LessonAction.USEFUL,
                     value=str(card.id),
                 ),
                 ButtonElement(
-                    text="✅ " + tr._("I applied this") + f" · {card.counts.applied}",
+                    text="✅ " + tr._("I applied this") + f" · {card.applied}",
                     action_id=LessonAction.APPLIED,
                     value=str(card.id),
                 ),
@@ -144,6 +108,9 @@ def lesson_message(tr: Translator, card: LessonCard) -> Rendered:
     # Cut before escaping, so the cut never lands inside an entity such as &lt;.
     fallback = tr._("Lesson learned: {text}").format(text=escape(truncate(card.text, FALLBACK_SNIPPET)))
     return Rendered(fallback, as_dicts(blocks))
+
+
+# --- the modal ------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -161,7 +128,13 @@ class ModalState:
     notice: str | None = None
 
     def metadata(self) -> str:
-        return json.dumps({"c": self.channel_id, "l": self.source_link, "p": self.prompt_post_id})
+        return json.dumps(
+            {
+                MetaKey.CHANNEL: self.channel_id,
+                MetaKey.SOURCE_LINK: self.source_link,
+                MetaKey.PROMPT_POST: self.prompt_post_id,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -171,15 +144,23 @@ class ModalContext:
     prompt_post_id: int | None
 
 
-def parse_metadata(raw: str | None) -> ModalContext:
-    data = read_metadata(raw)
-    channel, link, prompt = data.get("c"), data.get("l"), data.get("p")
+def modal_context(data: Mapping[str, Any]) -> ModalContext:
+    """What ModalState.metadata() wrote, from the decoded private_metadata; wrong types are dropped."""
+    channel, link, prompt = (
+        data.get(MetaKey.CHANNEL),
+        data.get(MetaKey.SOURCE_LINK),
+        data.get(MetaKey.PROMPT_POST),
+    )
     return ModalContext(
         channel_id=channel if isinstance(channel, str) and channel else None,
         source_link=link if isinstance(link, str) and link else None,
         # bool is an int in Python; a prompt id never is.
         prompt_post_id=prompt if isinstance(prompt, int) and not isinstance(prompt, bool) else None,
     )
+
+
+def parse_metadata(raw: str | None) -> ModalContext:
+    return modal_context(read_metadata(raw))
 
 
 def _text_input(
@@ -272,14 +253,22 @@ def lesson_modal(tr: Translator, state: ModalState) -> View:
     )
 
 
+# --- answers to one person ------------------------------------------------------------------------------
+
+
 def problem_message(tr: Translator, problem: lessons.Problem) -> str:
-    if problem.code == "required":
+    if problem.code == ProblemCode.REQUIRED:
         return tr._("Please write what happened and what you learned.")
-    if problem.code == "too_short":
+    if problem.code == ProblemCode.TOO_SHORT:
         return tr._("Please write at least {n} characters.").format(n=problem.limit)
     return tr._("Please keep it under {limit} characters (now {length}).").format(
         limit=problem.limit, length=problem.length
     )
+
+
+def problems_notice(tr: Translator, problems: Sequence[lessons.Problem]) -> str:
+    """Every problem of a draft, in one line."""
+    return " ".join(problem_message(tr, p) for p in problems)
 
 
 def confirmation(tr: Translator, lesson_id: int, anonymous: bool, posting_in: str | None) -> str:
@@ -301,3 +290,105 @@ def post_failed(tr: Translator, lesson_id: int, channel_id: str, error: str) -> 
         )
         + hint
     )
+
+
+def form_failed(tr: Translator, error: str, *, try_again: bool = False) -> str:
+    """The lesson form did not open (Slack's error code)."""
+    if try_again:
+        return tr._("I could not open the form ({error}). Please try again.").format(error=escape(error))
+    return tr._("I could not open the form ({error}).").format(error=escape(error))
+
+
+def which_lesson(tr: Translator) -> str:
+    return escape(
+        tr._("Which lesson? Use /lesson delete <id>; /lesson mine shows your lessons and their ids.")
+    )
+
+
+def no_such_lesson(tr: Translator, lesson_id: int) -> str:
+    return tr._("There is no lesson #{id}.").format(id=lesson_id)
+
+
+def not_yours(tr: Translator, lesson_id: int) -> str:
+    return tr._("Only the author of lesson #{id} or an admin can delete it.").format(id=lesson_id)
+
+
+def deleted(tr: Translator, lesson_id: int) -> str:
+    return tr._("Lesson #{id} is deleted.").format(id=lesson_id)
+
+
+def lesson_gone(tr: Translator) -> str:
+    """A vote on a lesson that is not there (deleted, or a button value that is no lesson id)."""
+    return tr._("That lesson has been deleted.")
+
+
+def search_what(tr: Translator) -> str:
+    return tr._("What should I look for? Try /lesson search onboarding")
+
+
+# --- lists: search results, "my lessons", help ------------------------------------------------------------
+
+
+def _item(tr: Translator, item: ListedLesson, *, show_anonymous_flag: bool) -> list[Block]:
+    meta = [f"*#{item.id}*", f"👍 {item.useful}", f"✅ {item.applied}"]
+    if item.tags:
+        meta.append(tag_list(item.tags))
+    if item.channel_id:
+        meta.append(tr._("in {channel}").format(channel=f"<#{item.channel_id}>"))
+    if show_anonymous_flag and item.anonymous:
+        meta.append(tr._("anonymous"))
+    return [section(escape(truncate(item.text, SNIPPET))), context(" · ".join(meta))]
+
+
+def search_results(tr: Translator, query: str, items: Sequence[ListedLesson]) -> Rendered:
+    shown = escape(truncate(query, 200))
+    if not items:
+        text = tr._("No lessons match *{query}* yet. Try fewer or shorter words, or share one with /lesson.")
+        text = text.format(query=shown)
+        return Rendered(text, as_dicts([section(text)]))
+    head = tr.ngettext(
+        "{n} lesson matches *{query}*", "Top {n} lessons matching *{query}*", len(items)
+    ).format(n=len(items), query=shown)
+    blocks: list[Block] = [section(head), DividerBlock()]
+    for item in items:
+        blocks += _item(tr, item, show_anonymous_flag=False)
+    return Rendered(head, as_dicts(blocks))
+
+
+def my_lessons(tr: Translator, items: Sequence[ListedLesson]) -> Rendered:
+    if not items:
+        text = tr._("You have not shared any lessons yet. Try /lesson followed by what you learned.")
+        return Rendered(text, as_dicts([section(text)]))
+    head = tr._("Your latest lessons (only you can see this). Delete one with /lesson delete <id>.")
+    blocks: list[Block] = [section(escape(head)), DividerBlock()]
+    for item in items:
+        blocks += _item(tr, item, show_anonymous_flag=True)
+    return Rendered(escape(head), as_dicts(blocks))
+
+
+def help_text(tr: Translator, unknown: str | None = None) -> Rendered:
+    lines = []
+    if unknown:
+        lines.append(tr._("I don't know the subcommand *{word}*.").format(word=escape(unknown)))
+    lines += [
+        "*" + tr._("Share what you learned, so others can use it") + "*",
+        "• `"
+        + escape("/lesson <text>")
+        + "` — "
+        + tr._("save a lesson at once; #tags in the text become tags"),
+        "• `"
+        + escape("/lesson")
+        + "` — "
+        + tr._("open a form with room for what worked and what to improve"),
+        "• `"
+        + escape("/lesson anon <text>")
+        + "` — "
+        + tr._("share anonymously: your name is neither shown nor stored"),
+        "• `" + escape("/lesson search <words>") + "` — " + tr._("find lessons, in English or Norwegian"),
+        "• `" + escape("/lesson mine") + "` — " + tr._("list your own lessons"),
+        "• `" + escape("/lesson delete <id>") + "` — " + tr._("delete one of your lessons"),
+        "• " + tr._("On any message: More actions › Save as lesson"),
+        "• " + tr._("Mark a lesson with 👍 Useful or ✅ I applied this (or react with :+1: or :bulb:)"),
+    ]
+    text = "\n".join(lines)
+    return Rendered(text, as_dicts([section(text)]))

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.lessons.ids import VoteKind as VoteKind
+from storage.lessons import queries
 from storage.lessons.models import Vote
+from storage.lessons.queries import Counts as Counts
 
 # Two clicks this close together are one double click, not "vote, then take it back".
 DEBOUNCE = timedelta(seconds=2)
-
-
-class VoteKind(StrEnum):
-    USEFUL = "useful"
-    APPLIED = "applied"
-
-
-@dataclass(frozen=True)
-class Counts:
-    useful: int = 0
-    applied: int = 0
 
 
 @dataclass(frozen=True)
@@ -35,38 +25,8 @@ class VoteResult:
 
 
 def counts(session: Session, lesson_id: int) -> Counts:
-    rows = session.execute(
-        select(Vote.kind, func.count())
-        .where(Vote.lesson_id == lesson_id, Vote.active.is_(True))
-        .group_by(Vote.kind)
-    ).all()
-    by_kind = {kind: int(n) for kind, n in rows}
-    return Counts(useful=by_kind.get(VoteKind.USEFUL, 0), applied=by_kind.get(VoteKind.APPLIED, 0))
-
-
-def counts_for(session: Session, lesson_ids: list[int]) -> dict[int, Counts]:
-    if not lesson_ids:
-        return {}
-    rows = session.execute(
-        select(Vote.lesson_id, Vote.kind, func.count())
-        .where(Vote.lesson_id.in_(lesson_ids), Vote.active.is_(True))
-        .group_by(Vote.lesson_id, Vote.kind)
-    ).all()
-    found: dict[int, dict[str, int]] = {}
-    for lesson_id, kind, n in rows:
-        found.setdefault(lesson_id, {})[kind] = int(n)
-    return {
-        lesson_id: Counts(
-            useful=found.get(lesson_id, {}).get(VoteKind.USEFUL, 0),
-            applied=found.get(lesson_id, {}).get(VoteKind.APPLIED, 0),
-        )
-        for lesson_id in lesson_ids
-    }
-
-
-def _locked_vote(session: Session, lesson_id: int, user_id: str, kind: VoteKind) -> Vote | None:
-    query = select(Vote).where(Vote.lesson_id == lesson_id, Vote.user_id == user_id, Vote.kind == kind)
-    return session.scalar(query.with_for_update())
+    """One lesson's active votes (storage.lessons.queries.vote_counts, the one vote-count query)."""
+    return queries.vote_counts(session, [lesson_id])[lesson_id]
 
 
 def _change(
@@ -80,7 +40,7 @@ def _change(
     want: bool | None,
 ) -> VoteResult:
     """Set the vote to `want`, or flip it when `want` is None (a button click)."""
-    vote = _locked_vote(session, lesson_id, user_id, kind)
+    vote = queries.vote_for_update(session, lesson_id, user_id, kind)
     if vote is None:
         if want is False:
             return VoteResult(False, False, counts(session, lesson_id))

@@ -161,12 +161,12 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(
 def test_a_failing_listener_tells_the_person_in_words(
     ws: LocalWorkspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import handlers.lessons
+    import bot.lessons.search
 
     def broken(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("search index unavailable")
 
-    monkeypatch.setattr(handlers.lessons, "search_lessons", broken)
+    monkeypatch.setattr(bot.lessons.search, "search_lessons", broken)
     ola = ws.user_id("ola")
     ws.driver.command(ola, ws.channel_id("general"), "/lesson", "search onboarding")
     ws.settle()

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.core.mrkdwn import escape
+from bot.lessons.ids import LessonAction, LessonBlock, LessonCallback, LessonOption
 from bot.lessons.service import TEXT_MAX
-from bot.lessons.views import LessonAction, LessonBlock, LessonCallback, LessonOption
 from bot.lessons.voting import DEBOUNCE
 from localslack.clock import FakeClock
 from localslack.workspace import LocalWorkspace
@@ -364,3 +365,256 @@ def test_bad_or_stale_signature_is_rejected_and_changes_nothing(ws: LocalWorkspa
     assert lessons_in_db(ws) == []
     assert bot_messages(ws, "general") == []
     assert wsgi_poster  # the same poster the real driver uses
+
+
+# --- text reads as typed -----------------------------------------------------------------------------
+
+TYPED = "x < y && y > z"
+ONCE_ESCAPED = "x &lt; y &amp;&amp; y &gt; z"
+
+
+def assert_escaped_once(dump: str) -> None:
+    for twice in ("&amp;lt;", "&amp;gt;", "&amp;amp;"):
+        assert twice not in dump, f"escaped twice: {twice}"
+
+
+def test_slash_command_text_is_stored_as_typed_and_posted_escaped_once(ws: LocalWorkspace) -> None:
+    ola = ws.user_id("ola")
+    share(ws, "ola", "general", f"{TYPED} #math")
+    [call] = [c for c in ws.standin.calls if c.method == "chat.postMessage"]
+    [lesson] = lessons_in_db(ws)
+    assert lesson.text == f"{TYPED} #math"
+    assert lesson.tags_text == "math"
+    message = last_bot_message(ws, "general")
+    lesson_section = message.blocks[0]["text"]["text"]
+    assert lesson_section == f":bulb: *Lesson learned*\n{ONCE_ESCAPED} #math"
+    assert message.text == f"Lesson learned: {ONCE_ESCAPED} #math"
+    assert json.dumps(message.blocks).count(ONCE_ESCAPED) == 1
+    assert_escaped_once(json.dumps(call.args))
+    # Search results and "mine" show it the same way.
+    share(ws, "ola", "general", "search math")
+    share(ws, "ola", "general", "mine")
+    shown = texts(ws, ola)
+    assert shown.count(ONCE_ESCAPED) == 2
+    assert_escaped_once(shown)
+    assert TYPED not in shown, "never raw: < and > would be markup"
+
+
+def test_save_as_lesson_reads_slack_markup_as_the_person_sees_it_and_pings_nobody(ws: LocalWorkspace) -> None:
+    ingrid, per, kari = ws.user_id("ingrid"), ws.user_id("per"), ws.user_id("kari")
+    channel, platform = ws.channel_id("general"), ws.channel_id("team-platform")
+    wire = f"{ONCE_ESCAPED} <@{per}> <#{platform}|team> <!here> <https://example.com|docs>"
+    message, _ = ws.driver.user_says(ingrid, channel, wire, send=())
+    ws.driver.message_shortcut(kari, channel, message, LessonCallback.SAVE_MESSAGE_SHORTCUT)
+    ws.settle()
+    [view] = ws.standin.views_for(kari)
+    field = next(b for b in view.blocks if b.get("block_id") == LessonBlock.TEXT)
+    expected = f"{TYPED} @per #team @here docs (https://example.com)"
+    assert field["element"]["initial_value"] == expected
+    ws.driver.submit_view(kari, view.id, {LessonBlock.OPTIONS: [LessonOption.POST_HERE]})
+    ws.settle()
+    [lesson] = lessons_in_db(ws)
+    assert lesson.text == expected
+    posted = last_bot_message(ws, "general")
+    assert posted.blocks[0]["text"]["text"] == f":bulb: *Lesson learned*\n{escape(expected)}"
+    sent = everything_sent(ws)
+    assert_escaped_once(sent)
+    for ping in (f"<@{per}>", f"<@{ingrid}>", "<!here>", f"<#{platform}"):
+        assert ping not in sent
+    assert "<!" not in sent
+    # The only mention is the byline of whoever saved it.
+    assert sent.count("<@") == sent.count(f"<@{kari}>")
+
+
+def test_saving_the_bots_own_lesson_post_doubles_nothing(ws: LocalWorkspace) -> None:
+    kari = ws.user_id("kari")
+    share(ws, "ola", "general", f"{TYPED} #math")
+    post = last_bot_message(ws, "general")
+    assert post.text == f"Lesson learned: {ONCE_ESCAPED} #math", "the wire text of the bot's post"
+    ws.driver.message_shortcut(kari, ws.channel_id("general"), post, LessonCallback.SAVE_MESSAGE_SHORTCUT)
+    ws.settle()
+    [view] = ws.standin.views_for(kari)
+    field = next(b for b in view.blocks if b.get("block_id") == LessonBlock.TEXT)
+    assert field["element"]["initial_value"] == f"Lesson learned: {TYPED} #math"
+    ws.driver.submit_view(kari, view.id, {LessonBlock.OPTIONS: [LessonOption.POST_HERE]})
+    ws.settle()
+    first, second = lessons_in_db(ws)
+    assert first.text == f"{TYPED} #math"
+    assert second.text == f"Lesson learned: {first.text}", "the texts match: nothing doubled"
+    again = last_bot_message(ws, "general")
+    assert again.ts != post.ts
+    assert again.blocks[0]["text"]["text"] == f":bulb: *Lesson learned*\nLesson learned: {ONCE_ESCAPED} #math"
+    assert_escaped_once(everything_sent(ws))
+
+
+# --- defensive payloads --------------------------------------------------------------------------------
+
+
+def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert errors == [], [r.getMessage() for r in errors]
+    assert "Traceback" not in caplog.text
+
+
+def vote_rows(ws: LocalWorkspace) -> int:
+    with ws.deps.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(Vote)) or 0)
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5e3", "1" * 23, "-1", "", "0", "99999"])
+def test_a_vote_whose_value_is_no_lesson_id_is_answered_not_crashed(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture, value: str
+) -> None:
+    share(ws, "ola", "general", "Write the rollback plan before the rollout")
+    message = last_bot_message(ws, "general")
+    kari = ws.user_id("kari")
+    for action_id in (LessonAction.USEFUL, LessonAction.APPLIED):
+        response = ws.driver.click(kari, action_id=action_id, value=value, message=message)
+        assert response.status == 200 and response.ok
+    ws.settle()
+    assert vote_rows(ws) == 0
+    told = [e.text for e in ws.standin.ephemerals(user=kari)]
+    assert told == ["That lesson has been deleted."] * 2
+    assert button_labels(last_bot_message(ws, "general")) == ["👍 Useful · 0", "✅ I applied this · 0"]
+    no_tracebacks(caplog)
+
+
+def test_a_vote_payload_of_the_wrong_shape_is_ignored_in_one_line(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    share(ws, "ola", "general", "Write the rollback plan before the rollout")
+    message = last_bot_message(ws, "general")
+    kari = ws.user_id("kari")
+    base = {
+        "type": "block_actions",
+        "user": ws.driver._user(kari),
+        "team": ws.driver._team(),
+        "api_app_id": ws.standin.app_id,
+        "container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel},
+        "channel": {"id": message.channel},
+    }
+    for action in (
+        {"action_id": LessonAction.USEFUL, "type": "button", "value": 1},  # a number, not text
+        {"action_id": LessonAction.USEFUL, "type": "button", "value": ["1"]},
+        {"action_id": LessonAction.APPLIED, "type": "button", "value": "x" * 3000},
+    ):
+        assert ws.driver._send_payload({**base, "actions": [action]}).status == 200
+    assert ws.driver._send_payload(
+        {**base, "user": "kari", "actions": [{"action_id": "lesson_vote_useful"}]}
+    ).ok
+    ws.settle()
+    assert vote_rows(ws) == 0
+    no_tracebacks(caplog)
+    assert "could not be read" in caplog.text
+
+
+def submission(ws: LocalWorkspace, user_id: str, view: dict[str, object]) -> dict[str, object]:
+    return {
+        "type": "view_submission",
+        "team": ws.driver._team(),
+        "user": ws.driver._user(user_id),
+        "api_app_id": ws.standin.app_id,
+        "view": {"id": "V0FORGED", "type": "modal", "callback_id": LessonCallback.MODAL, **view},
+    }
+
+
+def text_state(value: object) -> dict[str, object]:
+    return {"values": {LessonBlock.TEXT: {LessonAction.TEXT: {"type": "plain_text_input", "value": value}}}}
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        pytest.param({"state": {"values": "not an object"}}, id="values-a-string"),
+        pytest.param({"state": {"values": ["x"]}}, id="values-a-list"),
+        pytest.param({"state": "nothing"}, id="state-a-string"),
+        pytest.param({"state": {"values": {LessonBlock.TEXT: "typed"}}}, id="block-a-string"),
+        pytest.param({"state": text_state(["a lesson in a list"])}, id="text-a-list"),
+        pytest.param({"state": text_state(True)}, id="text-a-bool"),
+        pytest.param({"state": text_state(None), "private_metadata": 42}, id="metadata-a-number"),
+        pytest.param({"state": text_state(""), "private_metadata": "{not json"}, id="metadata-not-json"),
+    ],
+)
+def test_a_malformed_form_submission_stores_nothing_and_says_what_is_missing(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture, view: dict[str, object]
+) -> None:
+    kari = ws.user_id("kari")
+    response = ws.driver._send_payload(submission(ws, kari, view))
+    assert response.status == 200
+    assert response.json == {
+        "response_action": "errors",
+        "errors": {LessonBlock.TEXT: "Please write what happened and what you learned."},
+    }
+    ws.settle()
+    assert lessons_in_db(ws) == []
+    no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [42, "{not json", "[1, 2]", '{"c": 5, "l": ["x"], "p": "x7"}', '{"c": "#general", "p": true}', None],
+)
+def test_a_form_with_unreadable_metadata_still_keeps_what_was_typed(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture, metadata: object
+) -> None:
+    """Nothing typed is lost: without its metadata the lesson is saved, unlinked and not posted."""
+    kari = ws.user_id("kari")
+    view = {"state": text_state("Keep the typed lesson"), "private_metadata": metadata}
+    response = ws.driver._send_payload(submission(ws, kari, view))
+    assert response.status == 200 and not response.body.strip()
+    ws.settle()
+    [lesson] = lessons_in_db(ws)
+    assert lesson.text == "Keep the typed lesson"
+    assert (lesson.channel_id, lesson.source_link, lesson.prompt_post_id) == (None, None, None)
+    assert bot_messages(ws, "general") == []
+    assert f"Lesson #{lesson.id} is saved" in json.dumps(
+        [c.args for c in ws.standin.calls_to("chat.postMessage")]
+    ), "confirmed by DM"
+    no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param("C0GENERAL/1700000000.000100", id="item-a-string"),
+        pytest.param(None, id="no-item"),
+        pytest.param({"type": "message", "channel": "C1", "ts": "soon"}, id="ts-not-a-ts"),
+        pytest.param({"type": "message", "channel": ["C1"], "ts": "1700000000.000100"}, id="channel-a-list"),
+        pytest.param({"type": "file", "file": "F1"}, id="on-a-file"),
+    ],
+)
+def test_a_reaction_event_of_the_wrong_shape_is_ignored(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture, item: object
+) -> None:
+    share(ws, "ola", "general", "Small pull requests get reviewed the same day")
+    event = {"type": "reaction_added", "user": ws.user_id("per"), "reaction": "+1", "event_ts": "1.0"}
+    if item is not None:
+        event["item"] = item
+    assert ws.driver.event(event).status == 200
+    assert ws.driver.event({**event, "type": "reaction_removed", "user": "per"}).status == 200
+    ws.settle()
+    assert vote_rows(ws) == 0
+    no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize("message", [None, "a message as a string", {"ts": "soon"}])
+def test_a_shortcut_without_a_message_opens_nothing(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture, message: object
+) -> None:
+    kari, channel = ws.user_id("kari"), ws.channel_id("general")
+    payload: dict[str, object] = {
+        "type": "message_action",
+        "callback_id": LessonCallback.SAVE_MESSAGE_SHORTCUT,
+        "team": ws.driver._team(),
+        "user": ws.driver._user(kari),
+        "channel": {"id": channel, "name": "general"},
+        "trigger_id": ws.standin.new_trigger_id(kari),
+    }
+    if message is not None:
+        payload["message"] = message
+    assert ws.driver._send_payload(payload).status == 200
+    ws.settle()
+    assert ws.standin.views_for(kari) == []
+    assert lessons_in_db(ws) == []
+    no_tracebacks(caplog)
+    assert "without a message" in caplog.text

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from bot.lessons.search import SearchHit, query_terms, search
+from bot.lessons.search import SEARCH_LIMIT, SearchHit, query_terms, search, search_lessons
+from bot.lessons.service import ListedLesson
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.search import like_search_lesson_ids, search_lesson_ids
@@ -262,6 +263,21 @@ def test_vote_counts(db: Database) -> None:
     hits = {hit.lesson_id: hit for hit in find(db, "pairing")}
     assert (hits[voted].useful, hits[voted].applied) == (2, 1)
     assert (hits[unvoted].useful, hits[unvoted].applied) == (0, 0)
+
+
+def test_search_lessons_lists_the_best_ten_as_plain_data(db: Database) -> None:
+    anonymous = add(db, "Pairing keeps us honest", tags=["pairing"], anonymous=True, author_id=None)
+    for n in range(SEARCH_LIMIT + 2):
+        add(db, f"Pairing session {n}")
+    with db.session() as session:
+        session.add(
+            Vote(team_id=T1, lesson_id=anonymous, user_id="U9", kind="applied", active=True, changed_at=START)
+        )
+    with db.session() as session:
+        listed = search_lessons(session, T1, "pairing")
+        assert search_lessons(session, T2, "pairing") == []
+    assert len(listed) == SEARCH_LIMIT
+    assert listed[0] == ListedLesson(anonymous, "Pairing keeps us honest", ["pairing"], True, "C1", 0, 1)
 
 
 def test_hit_fields(db: Database) -> None:

@@ -1,4 +1,5 @@
-"""bot.lessons.service on every backend of the `db` fixture: validate, create, find by author, delete."""
+"""bot.lessons.service on every backend of the `db` fixture: validate, create, find by author, delete,
+and the plain data the views get."""
 
 from __future__ import annotations
 
@@ -13,21 +14,31 @@ from bot.lessons.service import (
     TEXT_MAX,
     TEXT_MIN,
     Field,
+    LessonCard,
     LessonDraft,
     LessonInvalid,
+    ListedLesson,
     NotAllowed,
     NotFound,
+    Posting,
     Problem,
     author_hash,
+    card_of,
     create_lesson,
     delete_lesson,
+    find_by_message,
     get_lesson,
+    lesson_card,
     lessons_by_author,
+    list_mine,
+    posting,
+    record_message,
     validate,
 )
 from bot.lessons.voting import VoteKind, set_vote
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag, Vote
+from storage.lessons.queries import Counts
 
 T1, T2 = "T1", "T2"
 ALICE, BOB, ADMIN = "UALICE01", "UBOB0001", "UADMIN01"
@@ -330,3 +341,85 @@ def test_database_cascades_without_the_orm(db: Database) -> None:
 
 def test_module_limits_are_consistent() -> None:
     assert 0 < lessons.TEXT_MIN < lessons.OPTIONAL_MAX < lessons.TEXT_MAX <= 3000
+
+
+# --- plain data for the views -----------------------------------------------------------------------
+
+
+def test_card_of_an_anonymous_lesson_never_holds_the_author() -> None:
+    lesson = Lesson(
+        id=42,
+        team_id=T1,
+        author_id=ALICE,  # even if a row kept it, the card must drop it
+        author_hash="f" * 64,
+        anonymous=True,
+        text="An anonymous lesson",
+        what_worked=None,
+        to_improve=None,
+        tags_text="ci testing",
+        source_link=None,
+        created_at=START,
+    )
+    anonymous = card_of(lesson, Counts(useful=2, applied=1))
+    assert anonymous == LessonCard(
+        id=42,
+        text="An anonymous lesson",
+        what_worked=None,
+        to_improve=None,
+        tags=["ci", "testing"],
+        author_id=None,
+        source_link=None,
+        useful=2,
+        applied=1,
+    )
+    assert "f" * 64 not in repr(anonymous)
+    lesson.anonymous = False
+    assert card_of(lesson, Counts()).author_id == ALICE
+
+
+def test_lesson_card_has_the_current_counts_and_only_the_teams_lesson(db: Database) -> None:
+    lesson_id = add(db, "Counted lesson #ci", what_worked="It worked")
+    _vote(db, lesson_id, ALICE, VoteKind.USEFUL)
+    _vote(db, lesson_id, BOB, VoteKind.USEFUL)
+    _vote(db, lesson_id, BOB, VoteKind.APPLIED)
+    with db.session() as session:
+        card = lesson_card(session, T1, lesson_id)
+        assert lesson_card(session, T2, lesson_id) is None
+        assert lesson_card(session, T1, 9999) is None
+    assert card is not None
+    assert (card.id, card.text, card.what_worked, card.tags) == (
+        lesson_id,
+        "Counted lesson #ci",
+        "It worked",
+        ["ci"],
+    )
+    assert (card.author_id, card.useful, card.applied) == (ALICE, 2, 1)
+
+
+def test_posting_is_where_the_lesson_was_posted(db: Database) -> None:
+    lesson_id = add(db)
+    with db.session() as session:
+        assert posting(session, T1, lesson_id) is None, "stored, not posted yet"
+        lesson = get_lesson(session, T1, lesson_id)
+        assert lesson is not None
+        record_message(session, lesson, "C9", "1700000000.000100")
+    with db.session() as session:
+        assert posting(session, T1, lesson_id) == Posting("C9", "1700000000.000100")
+        assert posting(session, T2, lesson_id) is None
+        assert find_by_message(session, T1, "C9", "1700000000.000100") is not None
+        assert find_by_message(session, T2, "C9", "1700000000.000100") is None
+        assert find_by_message(session, T1, "C9", "1700000000.000101") is None
+
+
+def test_list_mine_lists_the_authors_lessons_with_votes(db: Database) -> None:
+    named = add(db, "named lesson #ci", minutes=1)
+    anonymous = add(db, "anonymous lesson", anonymous=True, minutes=2)
+    add(db, "lesson by bob", user_id=BOB, minutes=3)
+    _vote(db, named, BOB, VoteKind.APPLIED)
+    with db.session() as session:
+        mine = list_mine(session, T1, ALICE, KEY)
+        assert list_mine(session, T1, ALICE, OTHER_KEY) == []
+    assert mine == [
+        ListedLesson(anonymous, "anonymous lesson", [], True, "C1", 0, 0),
+        ListedLesson(named, "named lesson #ci", ["ci"], False, "C1", 0, 1),
+    ]

@@ -1,4 +1,5 @@
-"""bot.lessons.voting and bot.core.events on every backend of the `db` fixture."""
+"""bot.lessons.voting, storage.lessons.queries.vote_counts and bot.core.events on every backend of the
+`db` fixture."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from bot.lessons.voting import (
     VoteKind,
     VoteResult,
     counts,
-    counts_for,
     set_vote,
     toggle_vote,
 )
@@ -22,6 +22,7 @@ from localslack.clock import FakeClock
 from storage.core.models import ProcessedEvent
 from storage.db import Database
 from storage.lessons.models import Lesson, Vote
+from storage.lessons.queries import vote_counts
 
 T1 = "T1"
 U1, U2, U3 = "U0000001", "U0000002", "U0000003"
@@ -189,10 +190,10 @@ def test_set_vote_is_not_debounced(db: Database, clock: FakeClock, lesson_id: in
     assert removed.counts == Counts()
 
 
-# --- counts_for -------------------------------------------------------------------------------------
+# --- vote_counts ------------------------------------------------------------------------------------
 
 
-def test_counts_for_several_lessons(db: Database, clock: FakeClock, lesson_id: int) -> None:
+def test_vote_counts_for_several_lessons(db: Database, clock: FakeClock, lesson_id: int) -> None:
     second = add_lesson(db, "second")
     silent = add_lesson(db, "no votes")
     toggle(db, clock, lesson_id, U1, VoteKind.USEFUL)
@@ -203,7 +204,7 @@ def test_counts_for_several_lessons(db: Database, clock: FakeClock, lesson_id: i
     clock.advance(PAST)
     toggle(db, clock, second, U2, VoteKind.USEFUL)  # taken back: inactive rows do not count
     with db.session() as session:
-        found = counts_for(session, [lesson_id, second, silent, 9999])
+        found = vote_counts(session, [lesson_id, second, silent, 9999])
     assert found == {
         lesson_id: Counts(useful=2, applied=1),
         second: Counts(useful=0, applied=1),
@@ -212,9 +213,19 @@ def test_counts_for_several_lessons(db: Database, clock: FakeClock, lesson_id: i
     }
 
 
-def test_counts_for_nothing(db: Database) -> None:
+def test_vote_counts_for_nothing(db: Database) -> None:
     with db.session() as session:
-        assert counts_for(session, []) == {}
+        assert vote_counts(session, []) == {}
+
+
+def test_voting_counts_are_the_one_vote_count_query(db: Database, clock: FakeClock, lesson_id: int) -> None:
+    """bot.lessons.voting.Counts is storage's Counts: one type, one query, for every feature."""
+    from storage.lessons import queries
+
+    assert Counts is queries.Counts
+    toggle(db, clock, lesson_id, U1, VoteKind.APPLIED)
+    with db.session() as session:
+        assert counts(session, lesson_id) == vote_counts(session, [lesson_id])[lesson_id] == Counts(applied=1)
 
 
 # --- claim_event ------------------------------------------------------------------------------------
