@@ -8,9 +8,7 @@ Ephemeral messages and open modals are not kept: in Slack they are gone after a 
 
 from __future__ import annotations
 
-import itertools
 import json
-import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -19,12 +17,10 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import Clock
 from localslack.console.state_models import ConsoleState
-from localslack.console.tracker import ts_order
 from localslack.standin import Channel, Message, SlackStandIn, User
 
 FORMAT_VERSION = 1
 T = TypeVar("T")
-_GENERATED_ID = re.compile(r"^[A-Z]([0-9A-F]{8})$")
 
 
 @dataclass
@@ -98,39 +94,14 @@ def load(session: Session, team_id: str) -> SavedConsole | None:
 
 
 def restore(standin: SlackStandIn, saved: SavedConsole) -> dict[str, str]:
-    """Put the saved workspace into a fresh, unseeded stand-in; returns name → id like seed() does.
-
-    The stand-in has no public way to add DMs or messages with given ids and timestamps, so this
-    writes its state directly, under its lock, and moves its id and ts counters past the saved ones.
-    """
-    ids: dict[str, str] = {}
-    with standin._lock:
-        for data in saved.users:
-            user = _make(User, data)
-            standin._users[user.id] = user
-            ids[user.name] = user.id
-        for data in saved.channels:
-            channel = _make(Channel, {**data, "members": set(data.get("members") or [])})
-            standin._channels[channel.id] = channel
-            standin._messages[channel.id] = []
-            if channel.is_im and channel.user:
-                standin._ims[frozenset([channel.user])] = channel.id
-            elif channel.is_mpim:
-                standin._ims[frozenset(channel.members - {standin.bot_user_id})] = channel.id
-            else:
-                ids["#" + channel.name] = channel.id
-        for data in sorted(saved.messages, key=lambda m: ts_order(str(m.get("ts")))):
-            message = _make(Message, data)
-            if message.channel in standin._messages:
-                standin._messages[message.channel].append(message)
-        generated = [
-            int(match.group(1), 16)
-            for ref in [*standin._users, *standin._channels]
-            if (match := _GENERATED_ID.match(ref))
-        ]
-        standin._counter = itertools.count(max(generated, default=0xFF) + 1)
-        latest = max((ts_order(str(m.get("ts"))) for m in saved.messages), default=0)
-        standin._last_ts = max(standin._last_ts, latest)
+    """Put the saved workspace into a fresh, unseeded stand-in; returns name → id like seed() does."""
+    users = [_make(User, data) for data in saved.users]
+    channels = [
+        _make(Channel, {**data, "members": set(data.get("members") or [])}) for data in saved.channels
+    ]
+    standin.restore(users, channels, [_make(Message, data) for data in saved.messages])
+    ids = {user.name: user.id for user in users}
+    ids.update({"#" + c.name: c.id for c in channels if not c.is_im and not c.is_mpim})
     return ids
 
 
