@@ -1,9 +1,12 @@
-"""Saving the console's workspace in the app's own database file, so a session can stop and resume.
+"""Saving the console's workspace, so a session can stop and resume.
 
 The stand-in keeps its workspace in memory; this writes what a person would expect to find again
 (people, channels and DMs, every message with its thread and reactions), plus who was typing where
 and how far `:wait` moved the clock, as one JSON document in localslack.console.state_models.ConsoleState.
 Ephemeral messages and open modals are not kept: in Slack they are gone after a reload as well.
+
+That table lives in the console's own SQLite file (``ConsoleStore``), beside the app's database:
+`erfaring-console.db` holds the app's data, `erfaring-console.slack.db` the stand-in's workspace.
 """
 
 from __future__ import annotations
@@ -11,15 +14,20 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
 from bot.core.clock import Clock
-from localslack.console.state_models import ConsoleState
+from localslack.console.state_models import ConsoleBase, ConsoleState
 from localslack.standin import Channel, Message, SlackStandIn, User
+from storage.db import Database
 
 FORMAT_VERSION = 1
+STATE_SUFFIX = ".slack"
+DEFAULT_STATE_URL = "sqlite:///erfaring-console.slack.db"
 T = TypeVar("T")
 
 
@@ -78,6 +86,43 @@ def from_json(raw: str) -> SavedConsole | None:
         channels=list(data.get("channels") or []),
         messages=list(data.get("messages") or []),
     )
+
+
+def state_url_for(app_url: str) -> str:
+    """Where the console keeps its stand-in workspace, given the app's database URL: beside a SQLite
+    file (erfaring-console.db → erfaring-console.slack.db), in memory beside an in-memory one, and in
+    erfaring-console.slack.db in the working directory beside a server database."""
+    url = make_url(app_url)
+    if url.get_backend_name() != "sqlite":
+        return DEFAULT_STATE_URL
+    database = url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return "sqlite://"
+    path = Path(database)
+    suffix = path.suffix or ".db"
+    return url.set(database=str(path.with_name(path.stem + STATE_SUFFIX + suffix))).render_as_string(
+        hide_password=False
+    )
+
+
+class ConsoleStore:
+    """The console's own database (its tables made with create_all, never by the app's migrations)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._db = Database(url)
+        ConsoleBase.metadata.create_all(self._db.engine)
+
+    def load(self, team_id: str) -> SavedConsole | None:
+        with self._db.session() as session:
+            return load(session, team_id)
+
+    def save(self, team_id: str, saved: SavedConsole, clock: Clock) -> None:
+        with self._db.session() as session:
+            save(session, team_id, saved, clock)
+
+    def close(self) -> None:
+        self._db.dispose()
 
 
 def save(session: Session, team_id: str, saved: SavedConsole, clock: Clock) -> None:
