@@ -20,7 +20,7 @@ named ``user_*``; the caller then sends the matching event to the app (see ``loc
 
 from localslack.standin.facade import METHODS, SlackStandIn
 from localslack.standin.response_url import RESPONSE_URL_TTL, RESPONSE_URL_USES
-from localslack.standin.shapes import rich_text
+from localslack.standin.shapes import rich_text, rich_text_id
 from localslack.standin.state import (
     DEFAULT_LOCALE,
     JSON,
@@ -81,6 +81,7 @@ __all__ = [
     "User",
     "interactive_elements",
     "rich_text",
+    "rich_text_id",
     "validate_blocks",
     "validate_view",
 ]

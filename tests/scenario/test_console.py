@@ -338,6 +338,19 @@ def test_thread_replies_and_typed_mentions(console: Console_) -> None:
     assert "✗ msg 1 is an ephemeral message: you cannot reply to it." in run.output
 
 
+def test_typed_text_reaches_the_app_as_the_slack_client_sends_it(console: Console_) -> None:
+    run = console.run(
+        ["@here deploys & rollbacks <today>, ask @Erfaring or see https://example.com/a?b=1&c=2"]
+    )
+    assert run.code == 0
+    ws = run.workspaces[0]
+    [typed] = ws.standin.messages("general")
+    assert typed.text == (
+        "<!here> deploys &amp; rollbacks &lt;today&gt;, ask <@UBOT> or see <https://example.com/a?b=1&amp;c=2>"
+    )
+    assert ws.driver.typed("@here deploys & rollbacks") == "<!here> deploys &amp; rollbacks"
+
+
 def test_a_dm_from_the_app_is_labelled_and_people_can_write_in_their_dm(console: Console_) -> None:
     sent: list[datetime] = []
 

@@ -261,3 +261,68 @@ def test_http_poster_over_a_real_socket(ws: Workspace) -> None:
         server.server_close()
     assert response.json == {"ok": True} and app.requests[0]["valid"]
     assert app.payload()["type"] == "shortcut" and app.payload()["callback_id"] == "share_lesson"
+
+
+# ------------------------------------------------------------------------------------------------
+# text on the wire: what a person types, and what the app gets
+
+
+def test_typed_links_people_channels_and_broadcasts_of_the_workspace(ws: Workspace) -> None:
+    driver = driver_for(ws, FakeApp())
+    assert driver.typed("ask @ALICE & @bob about #team <now>") == (
+        f"ask <@{ws.alice.id}> &amp; <@{ws.bob.id}> about <#{ws.team.id}|team> &lt;now&gt;"
+    )
+    assert driver.typed(f"@{ws.bob.id} @nobody #nowhere @here") == f"<@{ws.bob.id}> @nobody #nowhere <!here>"
+    assert driver.typed("thanks @Erfaring", aliases={"erfaring": "UBOT"}) == "thanks <@UBOT>"
+    assert driver.typed("thanks @app") == "thanks <@UBOT>"  # the bot user's own handle
+
+
+def test_user_types_stores_the_wire_text_and_the_events_carry_exactly_that(ws: Workspace) -> None:
+    app = FakeApp()
+    driver = driver_for(ws, app)
+    message, responses = driver.user_types(ws.alice.id, ws.team.id, "Fix <b> & ping @app, @bob and #team")
+    wire = f"Fix &lt;b&gt; &amp; ping <@UBOT>, <@{ws.bob.id}> and <#{ws.team.id}|team>"
+    assert message.text == wire and [r.ok for r in responses] == [True, True]
+    stored = ws.standin.message(ws.team.id, message.ts)
+    assert stored is not None and stored.text == wire
+    event, mention = app.payload(0)["event"], app.payload(1)["event"]
+    assert event["text"] == mention["text"] == wire and mention["type"] == "app_mention"
+    assert event["channel_type"] == "group"
+    # The rich_text block has the characters typed, and mentions as their own elements.
+    [section] = event["blocks"][0]["elements"]
+    assert section["elements"][:3] == [
+        {"type": "text", "text": "Fix <b> & ping "},
+        {"type": "user", "user_id": "UBOT"},
+        {"type": "text", "text": ", "},
+    ]
+    assert {"type": "channel", "channel_id": ws.team.id} in section["elements"]
+    # The Web API shows the same message the same way.
+    [shown] = ws.client.conversations_history(channel=ws.team.id)["messages"]
+    assert shown["text"] == wire and shown["blocks"] == event["blocks"]
+
+
+def test_user_says_sends_wire_text_exactly_as_given(ws: Workspace) -> None:
+    app = FakeApp()
+    message, _ = driver_for(ws, app).user_says(
+        ws.alice.id, ws.general.id, "raw <!channel> & <b>", send=["message"]
+    )
+    assert message.text == "raw <!channel> & <b>" == app.payload()["event"]["text"]
+    assert len(app.requests) == 1  # no app_mention: the app was not mentioned
+
+
+def test_a_message_shortcut_carries_the_message_as_stored(ws: Workspace) -> None:
+    app = FakeApp()
+    driver = driver_for(ws, app)
+    message, _ = driver.user_types(
+        ws.alice.id, ws.general.id, "Deploys & rollbacks: ask @bob <first>", send=()
+    )
+    driver.message_shortcut(ws.bob.id, ws.general.id, message, "save_as_lesson")
+    sent = app.payload()
+    assert sent["type"] == "message_action" and sent["message_ts"] == message.ts
+    assert (
+        sent["message"]["text"]
+        == message.text
+        == f"Deploys &amp; rollbacks: ask <@{ws.bob.id}> &lt;first&gt;"
+    )
+    assert sent["message"]["user"] == ws.alice.id and "bot_id" not in sent["message"]
+    assert sent["message"] == ws.standin.message_dict(message)

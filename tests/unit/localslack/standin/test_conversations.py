@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.unit.localslack.support import Workspace, api_error
 
 
@@ -64,3 +66,68 @@ def test_threads_history_and_pagination(ws: Workspace) -> None:
 
     link = ws.client.chat_getPermalink(channel=ws.general.id, message_ts=reply["ts"])["permalink"]
     assert link.endswith(f"?thread_ts={parent.ts}&cid={ws.general.id}")
+
+
+def test_conversations_info_tells_what_kind_of_conversation_it_is(ws: Workspace) -> None:
+    def info(channel: str, **extra: Any) -> dict[str, Any]:
+        return dict(ws.client.conversations_info(channel=channel, **extra)["channel"])
+
+    public = info(ws.general.id, include_num_members=True)
+    assert (public["is_private"], public["is_im"], public["is_mpim"], public["is_member"]) == (
+        False,
+        False,
+        False,
+        False,
+    )
+    assert public["num_members"] == 2 and public["is_channel"] is True
+    private = info(ws.team.id, include_num_members=True)
+    assert (private["is_private"], private["is_im"], private["is_mpim"], private["is_member"]) == (
+        True,
+        False,
+        False,
+        True,
+    )
+    assert private["num_members"] == 2 and private["name"] == "team"
+    assert "num_members" not in info(ws.team.id)  # only when asked for
+    group = ws.client.conversations_open(users=[ws.alice.id, ws.bob.id])["channel"]["id"]
+    mpim = info(group, include_num_members=True)
+    assert (mpim["is_private"], mpim["is_im"], mpim["is_mpim"], mpim["is_member"]) == (
+        True,
+        False,
+        True,
+        True,
+    )
+    assert mpim["num_members"] == 3 and mpim["is_channel"] is False
+    im = info(ws.standin.im_channel(ws.bob.id))
+    assert im["is_im"] is True and im["user"] == ws.bob.id and "is_private" not in im and "name" not in im
+    assert info(ws.old.id)["is_archived"] is True
+
+
+def test_a_private_channel_the_app_is_not_in_does_not_exist_for_it(ws: Workspace) -> None:
+    for call in (
+        ws.client.conversations_info,
+        ws.client.conversations_members,
+        ws.client.conversations_history,
+        ws.client.conversations_join,
+    ):
+        assert api_error(call, channel=ws.secret.id) == "channel_not_found"
+    assert (
+        api_error(ws.client.conversations_replies, channel=ws.secret.id, ts="1.000000") == "channel_not_found"
+    )
+    listed = ws.client.conversations_list(types="public_channel,private_channel")
+    assert ws.secret.id not in [c["id"] for c in listed["channels"]]
+    # Once the app is added, it is an ordinary private channel.
+    ws.standin.add_member(ws.secret.id, ws.standin.bot_user_id)
+    assert ws.client.conversations_info(channel=ws.secret.id)["channel"]["is_member"] is True
+
+
+def test_conversations_members_paginates(ws: Workspace) -> None:
+    people = [ws.standin.add_user(f"p{n}").id for n in range(4)]
+    for person in people:
+        ws.standin.add_member(ws.general.id, person)
+    first = ws.client.conversations_members(channel=ws.general.id, limit=3)
+    cursor = first["response_metadata"]["next_cursor"]
+    rest = ws.client.conversations_members(channel=ws.general.id, limit=3, cursor=cursor)
+    assert len(first["members"]) == 3 and cursor and rest["response_metadata"]["next_cursor"] == ""
+    assert sorted(first["members"] + rest["members"]) == sorted([ws.alice.id, ws.bob.id, *people])
+    assert api_error(ws.client.conversations_members, channel=ws.general.id, cursor="%%%") == "invalid_cursor"

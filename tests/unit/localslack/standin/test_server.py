@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from slack_sdk import WebClient
@@ -13,7 +18,7 @@ from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from tests.unit.localslack.support import Workspace, api_error
+from tests.unit.localslack.support import Workspace, api_error, section
 
 
 def test_rate_limit_retried_after_retry_after(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,3 +80,37 @@ def test_thread_safety_under_concurrent_posts(ws: Workspace) -> None:
         thread.join()
     stamps = [m.ts for m in ws.standin.messages(ws.general.id)]
     assert len(stamps) == 20 and len(set(stamps)) == 20 and stamps == sorted(stamps)
+
+
+def test_requests_are_read_as_slack_reads_them(ws: Workspace) -> None:
+    def post(path: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            ws.standin.base_url + path, data=body, headers=headers, method="POST"
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            with opener.open(request, timeout=5) as answer:
+                return int(answer.status), json.loads(answer.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+    bearer = {"Authorization": "Bearer xoxb-local", "Content-Type": "application/json"}
+    blocks = json.dumps([section("*hi*")])
+    status, answer = post(
+        "/api/chat.postMessage", json.dumps({"channel": ws.general.id, "text": "a"}).encode(), bearer
+    )
+    assert status == 200 and answer["ok"] is True
+    form = f"token=xoxb-local&channel={ws.general.id}&text=b&blocks={urllib.parse.quote(blocks)}".encode()
+    status, answer = post(
+        "/api/chat.postMessage", form, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert answer["ok"] is True and answer["message"]["blocks"][0]["text"]["text"] == "*hi*"
+    assert post("/api/auth.test", b"", {})[1] == {"ok": False, "error": "not_authed"}
+    assert post("/api/auth.test", b"{", bearer)[1]["error"] == "invalid_json"
+    assert (
+        post("/api/chat.postMessage", b"token=xoxb-local&blocks=[", {})[1]["error"] == "invalid_blocks_format"
+    )
+    assert post("/nowhere", b"", {}) == (404, {"ok": False, "error": "not_found"})
+    url = ws.standin.new_response_url(ws.general.id, ws.alice.id)
+    assert post(url.removeprefix(ws.standin.base_url), b"not json", {})[1]["error"] == "invalid_payload"
+    assert [c.method for c in ws.standin.calls][-1] == "response_url"
