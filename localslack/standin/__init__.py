@@ -18,6 +18,7 @@ State changes that a person makes in the Slack client (typing a message, reactin
 named ``user_*``; the caller then sends the matching event to the app (see ``localslack.driver``).
 """
 
+from localslack.standin.conversations import MAX_MPIM_USERS
 from localslack.standin.facade import METHODS, SlackStandIn
 from localslack.standin.response_url import RESPONSE_URL_TTL, RESPONSE_URL_USES
 from localslack.standin.shapes import rich_text, rich_text_id
@@ -57,6 +58,7 @@ __all__ = [
     "HEADER_TEXT_MAX",
     "INTERACTIVE_TYPES",
     "JSON",
+    "MAX_MPIM_USERS",
     "MESSAGE_MAX_BLOCKS",
     "MESSAGE_TEXT_MAX",
     "METHODS",
