@@ -4,6 +4,10 @@ The driver builds the payloads Slack sends (slash commands, button clicks, view 
 shortcuts, Events API envelopes), signs them with the signing secret, hands them to ``post`` and
 then does what Slack would do with the HTTP response: show a command's ack text, keep a modal open
 with field errors, update / push / clear / close modals. It never calls the app's code directly.
+
+Text goes on the wire as Slack sends it. ``command`` escapes a command's text; ``user_types`` (and
+``typed``) turn what a person types in the message box into Slack's wire text (entities, <@U…>,
+<#C…|name>, <!here>, links), while ``user_says`` posts wire text exactly as given.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -26,14 +30,18 @@ from wsgiref.util import setup_testing_defaults
 from slack_sdk.signature import SignatureVerifier
 
 from bot.core.mrkdwn import to_slack
+from localslack import typed
 from localslack.standin import (
     JSON,
+    Channel,
     Ephemeral,
     Message,
     OpenView,
     SlackError,
     SlackStandIn,
     interactive_elements,
+    rich_text,
+    rich_text_id,
 )
 
 Post = Callable[[bytes, dict[str, str]], tuple[int, str]]
@@ -324,7 +332,7 @@ class SlackDriver:
             "user": user_id,
             "ts": ts,
             "team": self.standin.team_id,
-            "blocks": [_rich_text(text)],
+            "blocks": [rich_text(text, block_id=rich_text_id(ts))],  # as history shows the message
             "channel": channel.id,
             "event_ts": ts,
             "channel_type": _channel_type(channel.is_im, channel.is_mpim, channel.is_private),
@@ -378,6 +386,42 @@ class SlackDriver:
 
     # -- a person using Slack: change the stand-in, then tell the app ---------------------------------
 
+    def typed(self, text: str, *, aliases: Mapping[str, str] | None = None) -> str:
+        """``text`` as the Slack client sends it when a person types it in the message box: ``&``,
+        ``<``, ``>`` as entities, ``@name`` as ``<@U…>`` (a person's handle or id; ``aliases`` adds
+        names, e.g. the app's display name → the bot user), ``#channel`` as ``<#C…|channel>``,
+        ``@here`` / ``@channel`` / ``@everyone`` as ``<!here>`` …, and addresses as ``<https://…>``.
+        A name that matches nobody stays as typed."""
+        people = {k.casefold(): v for k, v in (aliases or {}).items()}
+        for user in self.standin.users():
+            people.setdefault(user.name.casefold(), user.id)
+            people.setdefault(user.id.casefold(), user.id)
+        rooms: dict[str, Channel] = {}
+        for channel in self.standin.channels():
+            if not channel.is_im and not channel.is_mpim:
+                rooms.setdefault(channel.name.casefold(), channel)
+                rooms.setdefault(channel.id.casefold(), channel)
+
+        def room(name: str) -> tuple[str, str] | None:
+            found = rooms.get(name.casefold())
+            return None if found is None else (found.id, found.name)
+
+        return typed.encode(text, person=lambda name: people.get(name.casefold()), room=room)
+
+    def user_types(
+        self,
+        user_id: str,
+        channel_id: str,
+        text: str,
+        thread_ts: str | None = None,
+        *,
+        send: Iterable[str] = ("message", "app_mention"),
+        aliases: Mapping[str, str] | None = None,
+    ) -> tuple[Message, list[Response]]:
+        """A person types ``text`` in the message box and presses Enter: the stand-in stores the wire
+        text (see ``typed``) and the app gets the events, as from ``user_says``."""
+        return self.user_says(user_id, channel_id, self.typed(text, aliases=aliases), thread_ts, send=send)
+
     def user_says(
         self,
         user_id: str,
@@ -387,16 +431,19 @@ class SlackDriver:
         *,
         send: Iterable[str] = ("message", "app_mention"),
     ) -> tuple[Message, list[Response]]:
-        """Post as a person and deliver the events Slack would send: "message", and "app_mention"
-        when the text mentions the app. ``send`` limits them to the app's subscriptions."""
+        """Post ``text`` as a person, exactly as given (wire text: write ``&lt;`` and ``<@U…>``
+        yourself, or use ``user_types``), and deliver the events Slack would send: "message", and
+        "app_mention" when the text mentions the app. ``send`` limits them to the app's subscriptions."""
         message = self.standin.user_post_message(user_id, channel_id, text, thread_ts)
         kinds = set(send)
         responses = []
         if "message" in kinds:
-            event = self.message_event(user_id, message.channel, text, message.ts, message.thread_ts)
+            event = self.message_event(user_id, message.channel, message.text, message.ts, message.thread_ts)
             responses.append(self.event(event))
-        if "app_mention" in kinds and f"<@{self.standin.bot_user_id}>" in text:
-            event = self.app_mention_event(user_id, message.channel, text, message.ts, message.thread_ts)
+        if "app_mention" in kinds and f"<@{self.standin.bot_user_id}>" in message.text:
+            event = self.app_mention_event(
+                user_id, message.channel, message.text, message.ts, message.thread_ts
+            )
             responses.append(self.event(event))
         return message, responses
 

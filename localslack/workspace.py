@@ -12,7 +12,7 @@ from bot.core.clock import Clock
 from bot.core.deps import Deps
 from localslack.driver import SlackDriver
 from localslack.executor import TrackingExecutor
-from localslack.standin import SlackStandIn
+from localslack.standin import DEFAULT_LOCALE, SlackStandIn
 
 LOCAL_SIGNING_SECRET = "local-signing-secret-not-for-slack"
 LOCAL_BOT_TOKEN = "xoxb-local-workspace"
@@ -25,6 +25,7 @@ class SeedUser:
     real_name: str
     title: str
     is_admin: bool = False
+    locale: str = DEFAULT_LOCALE  # Slack's language for the person; ws.standin.set_locale() changes it
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ def seed(standin: SlackStandIn) -> dict[str, str]:
     """Add the named people and channels; returns name → id for both."""
     ids: dict[str, str] = {}
     for person in SEED_USERS:
-        user = standin.add_user(person.name, person.real_name, is_admin=person.is_admin, title=person.title)
+        user = standin.add_user(
+            person.name, person.real_name, is_admin=person.is_admin, title=person.title, locale=person.locale
+        )
         ids[person.name] = user.id
     for room in SEED_CHANNELS:
         members = [ids[name] for name in room.members]

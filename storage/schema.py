@@ -1,10 +1,9 @@
 """Every model module, imported so that Base.metadata knows every table (migrations, tests)."""
 
-from localslack.console import state_models as console_models
 from storage.base import Base
 from storage.core import models as core_models
 from storage.lessons import models as lesson_models
 from storage.mentoring import models as mentoring_models
 from storage.rhythm import models as rhythm_models
 
-__all__ = ["Base", "console_models", "core_models", "lesson_models", "mentoring_models", "rhythm_models"]
+__all__ = ["Base", "core_models", "lesson_models", "mentoring_models", "rhythm_models"]

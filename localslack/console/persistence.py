@@ -1,30 +1,34 @@
-"""Saving the console's workspace in the app's own database file, so a session can stop and resume.
+"""Saving the console's workspace, so a session can stop and resume.
 
 The stand-in keeps its workspace in memory; this writes what a person would expect to find again
 (people, channels and DMs, every message with its thread and reactions), plus who was typing where
 and how far `:wait` moved the clock, as one JSON document in localslack.console.state_models.ConsoleState.
 Ephemeral messages and open modals are not kept: in Slack they are gone after a reload as well.
+
+That table lives in the console's own SQLite file (``ConsoleStore``), beside the app's database:
+`erfaring-console.db` holds the app's data, `erfaring-console.slack.db` the stand-in's workspace.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
-import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
 from bot.core.clock import Clock
-from localslack.console.state_models import ConsoleState
-from localslack.console.tracker import ts_order
+from localslack.console.state_models import ConsoleBase, ConsoleState
 from localslack.standin import Channel, Message, SlackStandIn, User
+from storage.db import Database
 
 FORMAT_VERSION = 1
+STATE_SUFFIX = ".slack"
+DEFAULT_STATE_URL = "sqlite:///erfaring-console.slack.db"
 T = TypeVar("T")
-_GENERATED_ID = re.compile(r"^[A-Z]([0-9A-F]{8})$")
 
 
 @dataclass
@@ -84,6 +88,43 @@ def from_json(raw: str) -> SavedConsole | None:
     )
 
 
+def state_url_for(app_url: str) -> str:
+    """Where the console keeps its stand-in workspace, given the app's database URL: beside a SQLite
+    file (erfaring-console.db → erfaring-console.slack.db), in memory beside an in-memory one, and in
+    erfaring-console.slack.db in the working directory beside a server database."""
+    url = make_url(app_url)
+    if url.get_backend_name() != "sqlite":
+        return DEFAULT_STATE_URL
+    database = url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return "sqlite://"
+    path = Path(database)
+    suffix = path.suffix or ".db"
+    return url.set(database=str(path.with_name(path.stem + STATE_SUFFIX + suffix))).render_as_string(
+        hide_password=False
+    )
+
+
+class ConsoleStore:
+    """The console's own database (its tables made with create_all, never by the app's migrations)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._db = Database(url)
+        ConsoleBase.metadata.create_all(self._db.engine)
+
+    def load(self, team_id: str) -> SavedConsole | None:
+        with self._db.session() as session:
+            return load(session, team_id)
+
+    def save(self, team_id: str, saved: SavedConsole, clock: Clock) -> None:
+        with self._db.session() as session:
+            save(session, team_id, saved, clock)
+
+    def close(self) -> None:
+        self._db.dispose()
+
+
 def save(session: Session, team_id: str, saved: SavedConsole, clock: Clock) -> None:
     row = session.get(ConsoleState, team_id)
     if row is None:
@@ -98,39 +139,14 @@ def load(session: Session, team_id: str) -> SavedConsole | None:
 
 
 def restore(standin: SlackStandIn, saved: SavedConsole) -> dict[str, str]:
-    """Put the saved workspace into a fresh, unseeded stand-in; returns name → id like seed() does.
-
-    The stand-in has no public way to add DMs or messages with given ids and timestamps, so this
-    writes its state directly, under its lock, and moves its id and ts counters past the saved ones.
-    """
-    ids: dict[str, str] = {}
-    with standin._lock:
-        for data in saved.users:
-            user = _make(User, data)
-            standin._users[user.id] = user
-            ids[user.name] = user.id
-        for data in saved.channels:
-            channel = _make(Channel, {**data, "members": set(data.get("members") or [])})
-            standin._channels[channel.id] = channel
-            standin._messages[channel.id] = []
-            if channel.is_im and channel.user:
-                standin._ims[frozenset([channel.user])] = channel.id
-            elif channel.is_mpim:
-                standin._ims[frozenset(channel.members - {standin.bot_user_id})] = channel.id
-            else:
-                ids["#" + channel.name] = channel.id
-        for data in sorted(saved.messages, key=lambda m: ts_order(str(m.get("ts")))):
-            message = _make(Message, data)
-            if message.channel in standin._messages:
-                standin._messages[message.channel].append(message)
-        generated = [
-            int(match.group(1), 16)
-            for ref in [*standin._users, *standin._channels]
-            if (match := _GENERATED_ID.match(ref))
-        ]
-        standin._counter = itertools.count(max(generated, default=0xFF) + 1)
-        latest = max((ts_order(str(m.get("ts"))) for m in saved.messages), default=0)
-        standin._last_ts = max(standin._last_ts, latest)
+    """Put the saved workspace into a fresh, unseeded stand-in; returns name → id like seed() does."""
+    users = [_make(User, data) for data in saved.users]
+    channels = [
+        _make(Channel, {**data, "members": set(data.get("members") or [])}) for data in saved.channels
+    ]
+    standin.restore(users, channels, [_make(Message, data) for data in saved.messages])
+    ids = {user.name: user.id for user in users}
+    ids.update({"#" + c.name: c.id for c in channels if not c.is_im and not c.is_mpim})
     return ids
 
 

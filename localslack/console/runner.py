@@ -1,5 +1,6 @@
 """Running a console session: interactively (input()) or from a script, resumed from and saved to
-the database, with the app's log lines shown as one-liners and never a traceback."""
+the console's own database file (persistence.ConsoleStore, beside the app's database), with the
+app's log lines shown as one-liners and never a traceback."""
 
 from __future__ import annotations
 
@@ -64,9 +65,11 @@ def run_console(
     run_due: RunDue = no_due_jobs,
     base_clock: Clock | None = None,
     app: AppInfo | None = None,
+    state_url: str | None = None,
 ) -> int:
     """Run the console on ``db`` until :quit, end of input or Ctrl-C (status 0), or until a script
-    line cannot be carried out (status 1, naming the line)."""
+    line cannot be carried out (status 1, naming the line). The stand-in's workspace is saved at
+    ``state_url`` (default: beside the app's database, see persistence.state_url_for)."""
     out = out or make_console()
     lines: list[str] | None = None
     if script is not None:
@@ -80,11 +83,12 @@ def run_console(
     saved_handlers, saved_level = list(root.handlers), root.level
     root.handlers = [logs]
     root.setLevel(LOG_LEVEL)
+    store: persistence.ConsoleStore | None = None
     ws: LocalWorkspace | None = None
     session: ConsoleSession | None = None
     try:
-        with db.session() as s:
-            saved = persistence.load(s, LOCAL_TEAM_ID)
+        store = opened = persistence.ConsoleStore(state_url or persistence.state_url_for(db.url))
+        saved = opened.load(LOCAL_TEAM_ID)
         clock = ConsoleClock(base_clock, saved.clock_offset if saved else timedelta(0))
         ws = make_workspace(clock, saved is None)
         if saved is not None:
@@ -98,11 +102,11 @@ def run_console(
             channel_id=channel_id,
             app=app or load_app_info(),
             run_due=run_due,
-            on_step=lambda current: _save(db, current),
+            on_step=lambda current: _save(opened, current),
             drain_logs=logs.drain,
         )
         session.with_workspace_admins()
-        session.greet(_shown_url(db.url) if saved is not None else None)
+        session.greet(_shown_url(opened.url) if saved is not None else None)
         if lines is not None:
             return _run_script(session, lines, out)
         return _run_interactive(session, input_fn, out)
@@ -114,12 +118,15 @@ def run_console(
         return 1
     finally:
         try:
-            if session is not None:
-                _save(db, session)
+            if session is not None and store is not None:
+                _save(store, session)
             if ws is not None:
                 ws.close()
         except KeyboardInterrupt:
             pass
+        finally:
+            if store is not None:
+                store.close()
         root.handlers = saved_handlers
         root.setLevel(saved_level)
 
@@ -138,11 +145,10 @@ def _start_place(ws: LocalWorkspace, saved: persistence.SavedConsole | None) -> 
     return person.id, room.id if room is not None else standin.im_channel(person.id)
 
 
-def _save(db: Database, session: ConsoleSession) -> None:
+def _save(store: persistence.ConsoleStore, session: ConsoleSession) -> None:
     saved = persistence.capture(session.standin, session.user_id, session.channel_id, session.clock.offset)
     try:
-        with db.session() as s:
-            persistence.save(s, LOCAL_TEAM_ID, saved, session.clock)
+        store.save(LOCAL_TEAM_ID, saved, session.clock)
     except Exception as exc:  # losing a save is bad; ending the session over it is worse
         session.out.print(Text(f"✗ Could not save the console workspace: {type(exc).__name__}", style="red"))
 

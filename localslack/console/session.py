@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.core import mrkdwn as slack_text
 from bot.core.deps import Deps
 from bot.rhythm.commands import parse_time, parse_weekday
 from bot.rhythm.timing import Schedule, next_due
@@ -45,12 +44,10 @@ HISTORY_SIZE = 10
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EMOJI_NAME = re.compile(r"^:?([a-z0-9_+'\-]+(?:::skin-tone-[2-6])?):?$")
 _EMOJI_LINE = re.compile(r"^:[a-z0-9_+'\-]+:$")  # ":tada:" alone is a message, not a command
-_MENTION = re.compile(r"(?<![\w&<@])@([\w.\-]+)")
-_CHANNEL_REF = re.compile(r"(?<![\w&<#])#([\w\-]+)")
 
 HELP = (
     ("/lesson …  /mentor …  /erfaring …", "a slash command of the app, in the current channel"),
-    ("any other text", "a message in the current channel (@name and #channel become mentions)"),
+    ("any other text", "a message in the current channel (@name, #channel and @here become mentions)"),
     (":as @name", "act as another person"),
     (":in #channel  ·  :in dm", "go to a channel, or to your DM with the app"),
     (":click N [choice]", "click button N, or pick a choice in menu N (number, value, @person, #channel)"),
@@ -358,25 +355,6 @@ class ConsoleSession:
     # ================================================================================================
     # typing: messages and slash commands
 
-    def _encode(self, text: str) -> str:
-        """What the Slack client sends for typed text: &, <, > escaped, @name and #channel linked."""
-
-        def person(match: re.Match[str]) -> str:
-            name = match.group(1).rstrip(".")  # "thanks @ola." ends a sentence
-            try:
-                return f"<@{self.directory.person(name)}>" + match.group(1)[len(name) :]
-            except ConsoleError:
-                return match.group(0)
-
-        def room(match: re.Match[str]) -> str:
-            try:
-                channel = self.directory.room(match.group(1))
-            except ConsoleError:
-                return match.group(0)
-            return f"<#{channel.id}|{channel.name}>"
-
-        return _CHANNEL_REF.sub(room, _MENTION.sub(person, slack_text.escape(text)))
-
     def _message_events(self, channel: Channel) -> tuple[str, ...]:
         """The events Slack sends the app about a message there: those it subscribes to, where it is."""
         if not self.directory.app_is_in(channel):
@@ -391,8 +369,14 @@ class ConsoleSession:
         self._join_if_public(channel)
         if channel.is_archived:
             raise ConsoleError(f"#{channel.name} is archived.")
-        _, responses = self.driver.user_says(
-            self.user_id, channel.id, self._encode(text), thread_ts, send=self._message_events(channel)
+        # The Slack client's wire text: entities, <@U…> for @name (the app's name too), <#C…|name>, <!here>.
+        _, responses = self.driver.user_types(
+            self.user_id,
+            channel.id,
+            text,
+            thread_ts,
+            send=self._message_events(channel),
+            aliases={self.app.name: self.standin.bot_user_id},
         )
         for response in responses:
             self._check(response, "the message event")

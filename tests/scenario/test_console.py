@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 import app as erfaring
 from bot.core.clock import Clock
@@ -21,6 +21,7 @@ from bot.core.deps import Deps
 from localslack.clock import FakeClock
 from localslack.console import run_console
 from localslack.console.app_info import AppInfo, load_app_info
+from localslack.console.persistence import ConsoleStore
 from localslack.console.session import RunDue, no_due_jobs
 from localslack.console.state_models import ConsoleState
 from localslack.workspace import LOCAL_TEAM_ID, LocalWorkspace
@@ -53,6 +54,8 @@ class Console_:
         self.db = db
         self.tmp_path = tmp_path
         self.runs = 0
+        # The stand-in's workspace: its own SQLite file, whichever backend the app's database is on.
+        self.state_url = f"sqlite:///{tmp_path / 'console.slack.db'}"
 
     def run(
         self,
@@ -85,6 +88,7 @@ class Console_:
             run_due=run_due,
             base_clock=clock or FakeClock(START),
             app=app,
+            state_url=self.state_url,
         )
         output = out.file.getvalue()
         assert isinstance(output, str)
@@ -334,6 +338,19 @@ def test_thread_replies_and_typed_mentions(console: Console_) -> None:
     assert "✗ msg 1 is an ephemeral message: you cannot reply to it." in run.output
 
 
+def test_typed_text_reaches_the_app_as_the_slack_client_sends_it(console: Console_) -> None:
+    run = console.run(
+        ["@here deploys & rollbacks <today>, ask @Erfaring or see https://example.com/a?b=1&c=2"]
+    )
+    assert run.code == 0
+    ws = run.workspaces[0]
+    [typed] = ws.standin.messages("general")
+    assert typed.text == (
+        "<!here> deploys &amp; rollbacks &lt;today&gt;, ask <@UBOT> or see <https://example.com/a?b=1&amp;c=2>"
+    )
+    assert ws.driver.typed("@here deploys & rollbacks") == "<!here> deploys &amp; rollbacks"
+
+
 def test_a_dm_from_the_app_is_labelled_and_people_can_write_in_their_dm(console: Console_) -> None:
     sent: list[datetime] = []
 
@@ -505,14 +522,42 @@ def test_a_stopped_session_resumes_with_its_people_channels_messages_and_clock(
     assert active_votes(db) == [(ids["ola"], "useful")]
 
 
-def test_a_saved_workspace_in_another_format_starts_afresh(console: Console_, db: Database) -> None:
-    with db.session() as session:
-        session.add(ConsoleState(team_id=LOCAL_TEAM_ID, state='{"version": 99}', saved_at=START))
+def saved_state(console: Console_) -> str | None:
+    state = Database(console.state_url)
+    try:
+        with state.session() as session:
+            row = session.get(ConsoleState, LOCAL_TEAM_ID)
+            return None if row is None else row.state
+    finally:
+        state.dispose()
+
+
+def test_a_saved_workspace_in_another_format_starts_afresh(console: Console_) -> None:
+    store = ConsoleStore(console.state_url)
+    state = Database(console.state_url)
+    try:
+        with state.session() as session:
+            session.add(ConsoleState(team_id=LOCAL_TEAM_ID, state='{"version": 99}', saved_at=START))
+    finally:
+        state.dispose()
+        store.close()
     run = console.run([":who"])
     assert run.code == 0 and "resumed" not in run.output and "@ingrid" in run.output
-    with db.session() as session:
-        row = session.get(ConsoleState, LOCAL_TEAM_ID)
-        assert row is not None and '"version": 1' in row.state
+    assert '"version": 1' in (saved_state(console) or "")
+
+
+def test_the_workspace_is_saved_in_the_consoles_own_file_not_in_the_apps_database(
+    console: Console_, db: Database
+) -> None:
+    assert console.run(["/lesson Keep the console's state out of production"]).code == 0
+    saved = saved_state(console)
+    assert saved is not None and "Keep the console" in saved
+    with db.engine.connect() as conn:
+        assert not inspect(conn).has_table("console_state"), "no production migration makes it"
+    resumed = console.run([":history #general"])
+    greeting = " ".join(resumed.output.split("Type :help")[0].split())
+    assert "resumed from" in greeting and "console.slack.db" in greeting
+    assert "Keep the console's state out of production" in resumed.after(":history #general")
 
 
 def test_end_of_input_and_ctrl_c_leave_cleanly(console: Console_, capsys: pytest.CaptureFixture[str]) -> None:
@@ -555,6 +600,7 @@ def test_a_script_that_cannot_be_read_is_one_line(console: Console_, tmp_path: P
 def test_the_demo_script_runs_through_app_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     assert erfaring.main(["console", "--script", str(DEMO), "--database-url", url], env={}) == 0
+    assert (tmp_path / "demo.slack.db").exists()  # the stand-in's workspace, beside the app's database
     output = capsys.readouterr().out
     assert "✗" not in output
     assert "Pair with a newcomer on their first deploy" in output  # the lesson
@@ -591,8 +637,9 @@ def test_main_without_slack_tokens_starts_the_console_with_a_banner(
     assert "SLACK_BOT_TOKEN" in first and "README › Set up the Slack app" in first
     assert "per in #general> /lesson Write it down while it is fresh" in output
     assert "Thanks! Lesson #1 is saved." in output and "Bye." in output
-    # Its own database file, never the production default.
+    # Its own database file, never the production default, and the stand-in's workspace beside it.
     assert (tmp_path / "erfaring-console.db").exists() and not (tmp_path / "erfaring.db").exists()
+    assert (tmp_path / "erfaring-console.slack.db").exists()
 
 
 def test_main_with_tokens_does_not_start_the_console(
@@ -616,10 +663,11 @@ def test_stdin_that_ends_at_once_leaves_cleanly(
 
 @pytest.fixture(autouse=True)
 def _no_leftover_console_files() -> Iterator[None]:
-    # Tests run from the repository: none of them may write the console's default database there.
-    before = Path("erfaring-console.db").exists()
+    # Tests run from the repository: none of them may write the console's default databases there.
+    files = [Path("erfaring-console.db"), Path("erfaring-console.slack.db")]
+    before = [f.exists() for f in files]
     yield
-    assert Path("erfaring-console.db").exists() == before
+    assert [f.exists() for f in files] == before
 
 
 def test_wait_until_a_weekday_and_time_in_the_workspace_zone(console: Console_) -> None:
