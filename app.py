@@ -116,7 +116,8 @@ def local_workspace(
     standin = SlackStandIn(
         team_id=LOCAL_TEAM_ID, bot_token=LOCAL_BOT_TOKEN, clock=clock_seconds(clock)
     ).start()
-    ids = seed(standin) if seed_people else {}
+    # The people speak the workspace's language in Slack, as they would in a real one.
+    ids = seed(standin, locale=SLACK_LOCALES.get(language)) if seed_people else {}
     admins = frozenset(user.id for user in standin.users() if user.is_admin)
     settings = Settings(
         bot_token=LOCAL_BOT_TOKEN,
@@ -132,6 +133,9 @@ def local_workspace(
     app, deps = build_app(settings, db, clock=clock, listener_executor=executor)
     driver = SlackDriver(LOCAL_SIGNING_SECRET, standin, wsgi_poster(make_wsgi(app, db)))
     return LocalWorkspace(standin=standin, driver=driver, deps=deps, executor=executor, clock=clock, ids=ids)
+
+
+SLACK_LOCALES = {"en": "en-US", "nb": "nb-NO"}
 
 
 def clock_seconds(clock: Clock) -> Callable[[], float]:

@@ -50,12 +50,17 @@ SEED_CHANNELS = (
 )
 
 
-def seed(standin: SlackStandIn) -> dict[str, str]:
-    """Add the named people and channels; returns name → id for both."""
+def seed(standin: SlackStandIn, *, locale: str | None = None) -> dict[str, str]:
+    """Add the named people and channels; returns name → id for both. `locale` gives everyone that
+    Slack language instead of their own (a Norwegian console workspace speaks Norwegian)."""
     ids: dict[str, str] = {}
     for person in SEED_USERS:
         user = standin.add_user(
-            person.name, person.real_name, is_admin=person.is_admin, title=person.title, locale=person.locale
+            person.name,
+            person.real_name,
+            is_admin=person.is_admin,
+            title=person.title,
+            locale=locale or person.locale,
         )
         ids[person.name] = user.id
     for room in SEED_CHANNELS:

@@ -24,11 +24,16 @@ def test_an_admin_sets_the_workspace_language_and_others_may_not(ws: LocalWorksp
     nb, en = translator("nb"), translator("en")
     refused = run(ws, "ola", "general", "/erfaring", "language nb workspace")
     assert "admin" in refused.lower()
-    assert run(ws, "ola", "general", "/lesson", "mine") == en._(
-        "You have not shared any lessons yet. Try /lesson followed by what you learned."
-    )
+    assert ws.deps.languages.workspace(ws.standin.team_id) == "en"
     run(ws, "kari", "general", "/erfaring", "language nb workspace")
-    assert run(ws, "ola", "general", "/lesson", "mine") == nb._(
+    assert ws.deps.languages.workspace(ws.standin.team_id) == "nb"
+    # Ola's own answers stay in his Slack language (English); the channel post follows the workspace.
+    confirmed = run(ws, "ola", "general", "/lesson", "Les loggen før du gjetter #feilsøking")
+    assert confirmed.startswith(en._("Thanks! Lesson #{id} is saved.").format(id=1))
+    assert nb._("I applied this") in json.dumps(last_bot_message(ws, "general").blocks, ensure_ascii=False)
+    # Someone whose Slack speaks nothing we know (or Slack cannot say) is answered in the workspace's.
+    ws.standin.set_locale(ws.user_id("per"), "sv-SE")
+    assert run(ws, "per", "general", "/lesson", "mine") == nb._(
         "You have not shared any lessons yet. Try /lesson followed by what you learned."
     )
 

@@ -1,5 +1,5 @@
 """The console's saved workspace: its own SQLite file beside the app's database, never a table of
-the app's migrations (0010 drops the one 0004 used to make)."""
+the app's migrations (0011 drops the one 0004 used to make)."""
 
 from __future__ import annotations
 
@@ -82,11 +82,11 @@ def test_a_captured_workspace_is_restored_with_its_ids_and_timestamps() -> None:
         assert newer.ts > message.ts and second.add_user("nils").id not in ids.values()
 
 
-def test_migration_0010_drops_console_state_from_the_apps_database(db: Database) -> None:
+def test_migration_0011_drops_console_state_from_the_apps_database(db: Database) -> None:
     with db.engine.connect() as conn:
         assert not inspect(conn).has_table("console_state")
     try:
-        command.downgrade(alembic_config(db.engine), "0009")
+        command.downgrade(alembic_config(db.engine), "0010")
         with db.engine.begin() as conn:
             assert inspect(conn).has_table("console_state")  # as 0004 made it
             conn.execute(
@@ -101,9 +101,9 @@ def test_migration_0010_drops_console_state_from_the_apps_database(db: Database)
     assert "console_state" not in Base.metadata.tables
 
 
-def test_migration_0010_is_harmless_where_the_table_is_already_gone(db: Database) -> None:
+def test_migration_0011_is_harmless_where_the_table_is_already_gone(db: Database) -> None:
     try:
-        command.downgrade(alembic_config(db.engine), "0009")
+        command.downgrade(alembic_config(db.engine), "0010")
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE console_state"))
     finally:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from storage.db import Database
 from storage.lessons.search import search_lesson_ids
@@ -206,6 +206,8 @@ def test_a_database_of_0_1_upgrades_in_place_and_loses_nothing(old_db: Database)
         sub = one("SELECT timezone, holiday_country, prompt_time FROM subscriptions WHERE id = 1")
         assert sub == ("Europe/Oslo", "NO", "09:00")
         assert one("SELECT count(*) FROM subscriptions")[0] == 2
+        # The console's saved workspace left the app's database for a file of its own (0011).
+        assert not inspect(conn).has_table("console_state")
     with old_db.session() as session:
         found = search_lesson_ids(session, "T1", ["pairing"])
     assert [lesson_id for lesson_id, _ in found] == [1], "the search index follows the decoded text"
