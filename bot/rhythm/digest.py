@@ -129,15 +129,14 @@ def contributor_trend(
     """
     people: list[set[str]] = [set() for _ in range(len(bounds) - 1)]
     hashed: dict[str, str] = {}  # a voter active in several weeks is hashed once
-    for row in queries.contributions(session, team_id, channel_id, bounds):
-        if not 0 <= row.bucket < len(people):
+    for bucket, kind, who in queries.contributions(session, team_id, channel_id, bounds):
+        if not 0 <= bucket < len(people):
             continue
-        who = row.who
-        if row.kind != AUTHOR:
+        if kind != AUTHOR:
             if who not in hashed:
                 hashed[who] = author_hash(secret_key, team_id, who)
             who = hashed[who]
-        people[row.bucket].add(who)
+        people[bucket].add(who)
     return [len(week) for week in people]
 
 

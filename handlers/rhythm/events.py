@@ -28,12 +28,10 @@ CHANNEL_TYPES = ("channel", "group")
 
 def _thread_reply(body: Any, event: Any) -> payloads.Message | None:
     """A person's reply in a thread of a channel (public or private), not a bot's, not an edit."""
-    if not isinstance(event, dict) or not event.get("thread_ts") or event.get("thread_ts") == event.get("ts"):
-        return None  # most messages: no thread reply, nothing to read
     try:
         message = payloads.message(body, event)
     except PayloadError as exc:
-        log.warning("ignored a thread reply that could not be read: %s", exc)
+        log.warning("ignored a message event that could not be read: %s", exc)
         return None
     if (
         message.subtype not in REPLY_SUBTYPES
@@ -67,16 +65,12 @@ def on_thread_reply(body: dict[str, Any], event: dict[str, Any], context: BoltCo
 
 def _raised_hand(body: Any, event: Any) -> payloads.Reaction | None:
     """A :raised_hand: (or :hand:, any skin tone) on a message: the only reaction the rhythm wants."""
-    if not isinstance(event, dict):
-        return None
-    name = event.get("reaction")
-    if not isinstance(name, str) or not replies.is_raised_hand(name):
-        return None
     try:
-        return payloads.reaction(body, event)  # None on a file, or on what is not a message
+        reaction = payloads.reaction(body, event)  # None on a file, or on what is not a message
     except PayloadError as exc:
-        log.warning("ignored a reaction that could not be read: %s", exc)
+        log.warning("ignored a reaction event that could not be read: %s", exc)
         return None
+    return reaction if reaction is not None and replies.is_raised_hand(reaction.name) else None
 
 
 def is_raised_hand(body: Any, event: Any) -> bool:

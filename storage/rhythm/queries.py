@@ -279,15 +279,9 @@ def _bucket(
 
 
 AUTHOR, VOTER = "a", "v"
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """Someone who took part in a week: an author by keyed hash (AUTHOR), or a voter by id (VOTER)."""
-
-    bucket: int  # the week's index between the bounds; -1 outside them
-    kind: str
-    who: str
+# Someone who took part in a week: (the week's index between the bounds, -1 outside them; AUTHOR or
+# VOTER; an author's keyed hash or a voter's id). Plain tuples: a busy channel has thousands.
+Contribution = tuple[int, str, str]
 
 
 def contributions(
@@ -322,7 +316,5 @@ def contributions(
         )
         .distinct()
     )
-    return [
-        Contribution(int(bucket), str(kind), str(who))
-        for bucket, kind, who in session.execute(union(authors, voters)).all()
-    ]
+    rows: list[Contribution] = list(session.execute(union(authors, voters)).all())  # one round trip
+    return rows
