@@ -31,7 +31,7 @@ from bot.core.settings import ConfigError, Settings, load_settings
 from bot.core.slack import QUICK_TIMEOUT_SECONDS, SlackGateway, make_client
 from bot.mentoring.digest_section import digest_section as mentoring_digest_section
 from bot.mentoring.jobs import run_due_mentoring
-from bot.rhythm import runner as rhythm
+from bot.rhythm import jobs as rhythm
 from bot.rhythm.digest import register_section
 from handlers import middleware
 from localslack.console import run_console

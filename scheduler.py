@@ -1,4 +1,5 @@
-"""APScheduler wiring. Jobs call bot/ services.
+"""APScheduler wiring: when to call each feature's jobs. The jobs themselves live in the features
+(bot.rhythm.jobs, bot.mentoring.jobs, bot.core.events).
 
 The weekly rhythm: one CronTrigger job per (subscription, kind), in the channel's own time zone,
 rebuilt from the database every minute (so `/erfaring schedule ...` needs no restart), plus a
@@ -21,9 +22,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.core.deps import Deps
 from bot.core.events import prune_events
 from bot.mentoring.jobs import run_due_mentoring
-from bot.rhythm import runner
-from bot.rhythm.runner import DEFAULT_GRACE, RunReport
-from bot.rhythm.timing import KINDS
+from bot.rhythm import jobs as rhythm
+from bot.rhythm.jobs import run_due_now
+from bot.rhythm.runs import DEFAULT_GRACE
+
+__all__ = ["JOB_PREFIX", "RhythmJobs", "build", "run_due_now", "start"]
 
 log = logging.getLogger(__name__)
 
@@ -49,22 +52,6 @@ def run_mentoring(deps: Deps) -> None:
         log.exception("mentoring job failed")
 
 
-def run_due_now(deps: Deps, *, since: datetime | None = None, replica_id: str | None = None) -> RunReport:
-    """Post whatever is due at deps.clock.now() (the console's `:wait` calls this).
-
-    With `since`, first run at every instant in (since, now] when some post fell due, oldest first,
-    so jumping the clock a week ahead gives that week's prompts and digests instead of skipping them
-    as too late.
-    """
-    now = deps.clock.now()
-    report = RunReport()
-    if since is not None:
-        for instant in runner.slots_between(runner.active_channels(deps), since, now):
-            report.extend(runner.run_due(deps, instant, replica_id=replica_id))
-    report.extend(runner.run_due(deps, now, replica_id=replica_id))
-    return report
-
-
 Signature = tuple[str, int, int, str]
 
 
@@ -79,57 +66,41 @@ class RhythmJobs:
         self.signatures: dict[str, Signature] = {}
 
     def fire(self, team_id: str, channel_id: str, kind: str) -> None:
-        try:
-            runner.run_due(
-                self.deps,
-                self.deps.clock.now(),
-                kinds=(kind,),
-                team=team_id,
-                channel=channel_id,
-                grace=self.grace,
-                replica_id=self.replica_id,
-            )
-        except Exception:
-            log.exception("weekly %s job for %s in %s failed", kind, channel_id, team_id)
+        rhythm.fire(self.deps, team_id, channel_id, kind, grace=self.grace, replica_id=self.replica_id)
 
     def catch_up(self) -> None:
-        try:
-            runner.run_due(self.deps, self.deps.clock.now(), grace=self.grace, replica_id=self.replica_id)
-        except Exception:
-            log.exception("weekly rhythm catch-up failed")
+        rhythm.catch_up(self.deps, grace=self.grace, replica_id=self.replica_id)
 
     def reconcile(self) -> None:
         """Add, change and remove cron jobs to match the active subscriptions."""
         try:
-            channels = runner.active_channels(self.deps)
+            weekly = rhythm.weekly_jobs(self.deps)
         except Exception:
             log.exception("could not read subscriptions; keeping the current jobs")
             return
-        wanted: dict[str, tuple[Signature, str, str, str]] = {}
-        for sub in channels:
-            for kind in KINDS:
-                schedule = sub.schedules[kind]
-                if schedule is None:
-                    continue
-                job_id = f"{JOB_PREFIX}{sub.team_id}:{sub.channel_id}:{kind}"
-                signature = (CRON_DAYS[schedule.weekday], schedule.hour, schedule.minute, sub.timezone)
-                wanted[job_id] = (signature, sub.team_id, sub.channel_id, kind)
+        wanted: dict[str, tuple[Signature, rhythm.WeeklyJob]] = {
+            f"{JOB_PREFIX}{job.team_id}:{job.channel_id}:{job.kind}": (
+                (CRON_DAYS[job.weekday], job.hour, job.minute, job.timezone),
+                job,
+            )
+            for job in weekly
+        }
         for job_id in [j for j in self.signatures if j not in wanted]:
             if self.scheduler.get_job(job_id) is not None:
                 self.scheduler.remove_job(job_id)
             del self.signatures[job_id]
-        for job_id, (signature, team_id, channel_id, kind) in wanted.items():
+        for job_id, (signature, job) in wanted.items():
             if self.signatures.get(job_id) == signature:
                 continue
             day, hour, minute, zone = signature
             self.scheduler.add_job(
                 self.fire,
                 CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=ZoneInfo(zone)),
-                args=[team_id, channel_id, kind],
+                args=[job.team_id, job.channel_id, str(job.kind)],
                 id=job_id,
-                name=f"weekly {kind} in {channel_id}",
+                name=f"weekly {job.kind} in {job.channel_id}",
                 replace_existing=True,
-                # A late firing (a busy or paused process) still runs; the runner applies the grace.
+                # A late firing (a busy or paused process) still runs; the job applies the grace.
                 misfire_grace_time=int(self.grace.total_seconds()),
                 coalesce=True,
                 max_instances=1,
@@ -141,7 +112,7 @@ def build(
     deps: Deps, *, replica_id: str | None = None, grace: timedelta = DEFAULT_GRACE
 ) -> tuple[BackgroundScheduler, RhythmJobs]:
     scheduler = BackgroundScheduler(timezone=UTC)
-    jobs = RhythmJobs(scheduler, deps, replica_id or runner.DEFAULT_REPLICA, grace)
+    jobs = RhythmJobs(scheduler, deps, replica_id or rhythm.DEFAULT_REPLICA, grace)
     scheduler.add_job(
         prune_processed_events,
         IntervalTrigger(hours=1),
@@ -190,5 +161,5 @@ def start(
     # "Running job ..." twice a minute is noise; the jobs log what they do, and failures still show.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     scheduler.start()
-    log.info("scheduler started (weekly rhythm replica %s)", replica_id or runner.DEFAULT_REPLICA)
+    log.info("scheduler started (weekly rhythm replica %s)", replica_id or rhythm.DEFAULT_REPLICA)
     return lambda: scheduler.shutdown(wait=False)

@@ -38,15 +38,21 @@ def install(app: App, deps: Deps) -> None:
         next()
 
     def report_error(
-        error: Exception, body: dict[str, Any], respond: Respond, context: BoltContext
-    ) -> BoltResponse:
+        error: Exception,
+        body: dict[str, Any],
+        respond: Respond,
+        context: BoltContext,
+        response: BoltResponse | None,
+    ) -> BoltResponse | None:
+        # After ack() Slack has its answer already: Bolt passes no response, and none may be returned.
+        answer = BoltResponse(status=200, body="") if response is not None else None
         kind = _kind_of(body)
         if isinstance(error, PayloadError):
             log.warning("ignored a %s that could not be read: %s", kind, error)
-            return BoltResponse(status=200, body="")
+            return answer
         log.exception("unhandled error in a %s listener: %s", kind, type(error).__name__, exc_info=error)
         if not isinstance(body, dict) or not body.get("response_url"):
-            return BoltResponse(status=200, body="")  # events and form submissions: nobody to answer
+            return answer  # events and form submissions: nobody to answer
         try:
             user = body.get("user_id") or (body.get("user") or {}).get("id")
             tr = deps.languages.for_person(context.team_id, user if isinstance(user, str) else None)
@@ -58,7 +64,7 @@ def install(app: App, deps: Deps) -> None:
             respond(text=text, response_type="ephemeral", replace_original=False)
         except Exception as exc:
             log.warning("could not tell the user about the error: %s", type(exc).__name__)
-        return BoltResponse(status=200, body="")
+        return answer
 
     app.use(provide_deps)
     app.middleware(drop_repeated_events)

@@ -147,6 +147,12 @@ class SlackGateway:
             self._people[key] = (now if info else now - PEOPLE_CACHE_SECONDS + MISS_CACHE_SECONDS, info)
         return info
 
+    def forget_people(self) -> None:
+        """Drop what was remembered about people and channels (their next lookup asks Slack)."""
+        with self._lock:
+            self._people.clear()
+            self._channels.clear()
+
     def is_admin(self, team_id: str, user_id: str, configured: frozenset[str]) -> bool:
         """Slack workspace admins and owners (asked fresh), plus anyone named in ERFARING_ADMINS."""
         if user_id in configured:

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.db import Database
+from storage.rhythm import queries
 from storage.rhythm.models import ScheduledPost
 
-# Longer than one post can take with every retry and Retry-After wait (see runner.POST_BUDGET).
+# Longer than one post can take with every retry and Retry-After wait (runs.ATTEMPTS × runs.WAIT_MAX).
 STALE_AFTER = timedelta(minutes=15)
 RETRY_AFTER = timedelta(minutes=5)
 DETAIL_MAX = 200
@@ -61,14 +61,7 @@ class Claim:
 
 
 def find(session: Session, key: SlotKey) -> ScheduledPost | None:
-    return session.scalar(
-        select(ScheduledPost).where(
-            ScheduledPost.team_id == key.team_id,
-            ScheduledPost.channel_id == key.channel_id,
-            ScheduledPost.kind == key.kind,
-            ScheduledPost.week == key.week,
-        )
-    )
+    return queries.scheduled_post(session, key.team_id, key.channel_id, key.kind, key.week)
 
 
 def _insert(
@@ -126,18 +119,17 @@ def claim(
         seen_status, seen_attempts, seen_claimed_at = row.status, row.attempts, row.claimed_at
         post_id, recorded_due = row.id, row.due_at
         # Only one writer can move the row from the attempt it saw: the others match no row.
-        result = session.execute(
-            update(ScheduledPost)
-            .where(
-                ScheduledPost.id == post_id,
-                ScheduledPost.status == seen_status,
-                ScheduledPost.attempts == seen_attempts,
-                ScheduledPost.claimed_at == seen_claimed_at,
-            )
-            .values(status=Status.CLAIMED, claimed_by=replica, claimed_at=now, attempts=seen_attempts + 1)
-            .execution_options(synchronize_session=False)
+        won = queries.take_over_post(
+            session,
+            post_id,
+            seen_status=seen_status,
+            seen_attempts=seen_attempts,
+            seen_claimed_at=seen_claimed_at,
+            status=Status.CLAIMED,
+            replica=replica,
+            now=now,
         )
-        if getattr(result, "rowcount", 0) != 1:
+        if not won:
             return None
     return Claim(post_id, key, recorded_due, replica, seen_attempts + 1)
 
@@ -165,24 +157,11 @@ def finish(
     if status == Status.RETRY:
         values["claimed_at"] = now  # RETRY_AFTER counts from the failure
     with db.session() as session:
-        result = session.execute(
-            update(ScheduledPost)
-            .where(
-                ScheduledPost.id == claim.post_id,
-                ScheduledPost.claimed_by == claim.replica,
-                ScheduledPost.attempts == claim.attempts,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
+        return queries.finish_post(
+            session, claim.post_id, replica=claim.replica, attempts=claim.attempts, values=values
         )
-        return getattr(result, "rowcount", 0) == 1
 
 
 def set_prompt_key(session: Session, claim: Claim, prompt_key: str) -> None:
     """Which prompt this post asks; in the caller's session, so it commits with the rotation's read."""
-    session.execute(
-        update(ScheduledPost)
-        .where(ScheduledPost.id == claim.post_id)
-        .values(prompt_key=prompt_key[:64])
-        .execution_options(synchronize_session=False)
-    )
+    queries.set_prompt_key(session, claim.post_id, prompt_key[:64])

@@ -1,7 +1,9 @@
 """What `/erfaring ...` asks for, and the values it takes: weekdays in English and Norwegian, HH:MM,
 IANA zones, holiday countries, weeks. Pure functions, testable without Slack or a database.
 
-Every refusal is an InvalidValue naming the field and what was given, so the view can say what is
+`parse` reads the subcommand; `change_of` turns a subcommand that changes something into a checked
+`Change` (plain data) that bot.rhythm.flows carries out after the ack and the admin check. Every
+refusal is an InvalidValue naming the field and what was given, so the view can say what is
 accepted instead.
 """
 
@@ -17,10 +19,13 @@ import holidays
 
 from bot.core.settings import LANGUAGES, valid_timezone
 from bot.core.words import aliases, ascii_number
+from bot.rhythm.ids import DIGEST, PROMPT, Kind
 
-PROMPT = "prompt"
-DIGEST = "digest"
 MAX_PAUSE_WEEKS = 52
+# A workspace's own question: one short paragraph, at most this long.
+CUSTOM_MAX = 300
+# Own questions per workspace and language: keeps `/erfaring prompts list` within one message.
+CUSTOM_LIMIT = 100
 
 
 class Field(StrEnum):
@@ -151,7 +156,7 @@ _KINDS = aliases(
 )
 
 
-def parse_kind(raw: str) -> str:
+def parse_kind(raw: str) -> Kind:
     kind = _KINDS.get(raw.strip().casefold())
     if kind is None:
         raise InvalidValue(Field.KIND, raw.strip())
@@ -238,7 +243,7 @@ def parse(raw: str) -> RhythmCommand:
 
 @dataclass(frozen=True)
 class ScheduleChange:
-    kind: str
+    kind: Kind
     weekday: int
     time: str
 
@@ -284,3 +289,113 @@ def parse_prompts(command: RhythmCommand) -> PromptRequest:
             action, prompt_id=parse_prompt_id(command.words[1] if len(command.words) > 1 else "")
         )
     return PromptRequest(action)
+
+
+def clean_text(raw: str) -> str:
+    """One line, single spaces: a question is shown as one short paragraph."""
+    return " ".join(raw.split())
+
+
+# --- what a command changes --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    pass
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    pass
+
+
+@dataclass(frozen=True)
+class SetSchedule:
+    kind: Kind
+    weekday: int
+    time: str
+
+
+@dataclass(frozen=True)
+class SetTimezone:
+    zone: str
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    language: str
+    workspace: bool  # the whole workspace's language rather than the channel's
+
+
+@dataclass(frozen=True)
+class SetHolidays:
+    country: str | None  # None: holidays off
+
+
+@dataclass(frozen=True)
+class Pause:
+    weeks: int  # 0 resumes
+
+
+@dataclass(frozen=True)
+class AddPrompt:
+    text: str  # as typed (given back when refused)
+    language: str | None
+
+
+@dataclass(frozen=True)
+class RemovePrompt:
+    prompt_id: int
+
+
+Change = (
+    Subscribe
+    | Unsubscribe
+    | SetSchedule
+    | SetTimezone
+    | SetLanguage
+    | SetHolidays
+    | Pause
+    | AddPrompt
+    | RemovePrompt
+)
+
+# `/erfaring language nb workspace`: the workspace's language rather than this channel's.
+WORKSPACE_WORDS = frozenset({"workspace", "arbeidsområde", "arbeidsomrade", "all", "alle"})
+
+
+def change_of(command: RhythmCommand) -> Change:
+    """The checked change a command asks for. Raises InvalidValue for a wrong or missing value;
+    ValueError for a command that changes nothing (help, status, unknown, `prompts list`)."""
+    first = command.words[0] if command.words else ""
+    verb = command.verb
+    if verb is Verb.SUBSCRIBE:
+        return Subscribe()
+    if verb is Verb.UNSUBSCRIBE:
+        return Unsubscribe()
+    if verb is Verb.SCHEDULE:
+        schedule = parse_schedule(command.words)
+        return SetSchedule(schedule.kind, schedule.weekday, schedule.time)
+    if verb is Verb.TIMEZONE:
+        return SetTimezone(parse_timezone(first))
+    if verb is Verb.LANGUAGE:
+        language = parse_language(first)
+        workspace = len(command.words) > 1 and command.words[1].casefold() in WORKSPACE_WORDS
+        return SetLanguage(language, workspace)
+    if verb is Verb.HOLIDAYS:
+        return SetHolidays(parse_holidays(first))
+    if verb is Verb.PAUSE:
+        return Pause(parse_weeks(first))
+    if verb is Verb.RESUME:
+        return Pause(0)
+    if verb is Verb.PROMPTS:
+        request = parse_prompts(command)
+        if request.action is PromptAction.ADD:
+            question = clean_text(request.text)
+            if not question or len(question) > CUSTOM_MAX:
+                raise InvalidValue(Field.PROMPT_TEXT, question)
+            return AddPrompt(request.text, request.language)
+        if request.action is PromptAction.REMOVE:
+            assert request.prompt_id is not None
+            return RemovePrompt(request.prompt_id)
+    raise ValueError(f"/erfaring {verb} changes nothing")

@@ -1,4 +1,4 @@
-"""What a channel's weekly digest says, read with a few indexed queries (no Python scans).
+"""What a channel's weekly digest says, read with a few indexed queries (storage.rhythm.queries).
 
 The week is the wall-clock week that ends when the digest is due (Friday 14:00 to Friday 14:00 in
 the channel's zone), so nothing shared after one digest is missed by the next, and a digest made up
@@ -12,16 +12,33 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select, union
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from bot.lessons.service import author_hash
+from bot.rhythm.data import DigestContext, DigestData, DigestLesson
 from bot.rhythm.timing import weeks_before
-from storage.lessons.models import Lesson, Vote
+from storage.rhythm import queries
+from storage.rhythm.queries import AUTHOR, RankedLesson
+
+__all__ = [
+    "CHANNEL_LESSONS",
+    "OTHER_LESSONS",
+    "TREND_WEEKS",
+    "DigestContext",
+    "DigestData",
+    "DigestLesson",
+    "SectionHook",
+    "applied_this_week",
+    "build_digest",
+    "channel_lessons",
+    "contributor_trend",
+    "other_lessons",
+    "register_section",
+    "registered_sections",
+]
 
 log = logging.getLogger(__name__)
 
@@ -30,63 +47,9 @@ CHANNEL_LESSONS = 10  # shown in full; the rest are counted and pointed to searc
 OTHER_LESSONS = 3
 # Candidates read for "top from other channels"; the channel filter (public channels only) picks from them.
 OTHER_CANDIDATES = 20
-USEFUL = "useful"
-APPLIED = "applied"
-
-
-@dataclass(frozen=True)
-class DigestLesson:
-    id: int
-    text: str
-    author_id: str | None  # None for an anonymous lesson, whatever the row holds
-    channel_id: str | None
-    message_ts: str | None
-    source_link: str | None  # e.g. the thread reply a prompt answer came from
-    created_at: datetime
-    useful: int
-    applied: int
-
-
-@dataclass(frozen=True)
-class DigestContext:
-    """What a section hook gets: the workspace, the channel, the week and the digest's language."""
-
-    team_id: str
-    channel_id: str
-    start: datetime
-    end: datetime
-    language: str
-
 
 # A hook returns mrkdwn lines (already translated and escaped), or nothing when it has nothing to say.
 SectionHook = Callable[[Session, DigestContext], Sequence[str]]
-
-
-@dataclass(frozen=True)
-class DigestData:
-    team_id: str
-    channel_id: str
-    week: str
-    timezone: str
-    start: datetime
-    end: datetime
-    lessons: list[DigestLesson]  # the channel's best, at most CHANNEL_LESSONS
-    lesson_count: int  # all the channel's lessons this week
-    others: list[DigestLesson]  # the week's top lessons from other channels
-    applied_lessons: int  # the channel's lessons marked applied this week
-    applied_marks: int  # how many times
-    contributors: int  # people who shared or voted in the channel this week (anonymous authors too)
-    trend: list[int]  # contributors per week, oldest first; the last is this week
-    extra: list[str] = field(default_factory=list)
-
-    @property
-    def quiet(self) -> bool:
-        return self.lesson_count == 0
-
-    @property
-    def more(self) -> int:
-        return max(0, self.lesson_count - len(self.lessons))
-
 
 _hooks: list[SectionHook] = []
 _hooks_lock = threading.Lock()
@@ -104,61 +67,29 @@ def registered_sections() -> list[SectionHook]:
         return list(_hooks)
 
 
-def _votes(kind: str) -> ColumnElement[int]:
-    return (
-        select(func.count(Vote.id))
-        .where(Vote.lesson_id == Lesson.id, Vote.kind == kind, Vote.active.is_(True))
-        .correlate(Lesson)
-        .scalar_subquery()
+def _lesson(row: RankedLesson) -> DigestLesson:
+    return DigestLesson(
+        id=row.id,
+        text=row.text,
+        author_id=None if row.anonymous else row.author_id,
+        channel_id=row.channel_id,
+        message_ts=row.message_ts,
+        source_link=row.source_link,
+        created_at=row.created_at,
+        useful=row.useful,
+        applied=row.applied,
     )
-
-
-def _lessons(session: Session, where: list[ColumnElement[bool]], limit: int) -> list[DigestLesson]:
-    useful, applied = _votes(USEFUL), _votes(APPLIED)
-    rows = session.execute(
-        select(
-            Lesson.id,
-            Lesson.text,
-            Lesson.anonymous,
-            Lesson.author_id,
-            Lesson.channel_id,
-            Lesson.message_ts,
-            Lesson.source_link,
-            Lesson.created_at,
-            useful.label("useful"),
-            applied.label("applied"),
-        )
-        .where(*where)
-        .order_by(useful.desc(), applied.desc(), Lesson.created_at, Lesson.id)
-        .limit(limit)
-    ).all()
-    return [
-        DigestLesson(
-            id=row.id,
-            text=row.text,
-            author_id=None if row.anonymous else row.author_id,
-            channel_id=row.channel_id,
-            message_ts=row.message_ts,
-            source_link=row.source_link,
-            created_at=row.created_at,
-            useful=int(row.useful or 0),
-            applied=int(row.applied or 0),
-        )
-        for row in rows
-    ]
-
-
-def _in_week(team_id: str, start: datetime, end: datetime) -> list[ColumnElement[bool]]:
-    return [Lesson.team_id == team_id, Lesson.created_at >= start, Lesson.created_at < end]
 
 
 def channel_lessons(
     session: Session, team_id: str, channel_id: str, start: datetime, end: datetime, limit: int
 ) -> tuple[list[DigestLesson], int]:
     """The channel's lessons of the week, most useful first (votes and reactions), and their count."""
-    where = [*_in_week(team_id, start, end), Lesson.channel_id == channel_id]
-    count = session.scalar(select(func.count(Lesson.id)).where(*where)) or 0
-    return (_lessons(session, where, limit) if count else []), int(count)
+    count = queries.week_lesson_count(session, team_id, channel_id, start, end)
+    if not count:
+        return [], 0
+    rows = queries.channel_top_lessons(session, team_id, channel_id, start, end, limit)
+    return [_lesson(row) for row in rows], count
 
 
 def other_lessons(
@@ -171,13 +102,10 @@ def other_lessons(
     show_channel: Callable[[str], bool] | None = None,
 ) -> list[DigestLesson]:
     """The week's most useful lessons shared in the workspace's other channels (at least one vote)."""
-    where = [
-        *_in_week(team_id, start, end),
-        Lesson.channel_id.is_not(None),
-        Lesson.channel_id != channel_id,
-        _votes(USEFUL) > 0,
-    ]
-    found = _lessons(session, where, OTHER_CANDIDATES if show_channel else limit)
+    rows = queries.other_top_lessons(
+        session, team_id, channel_id, start, end, OTHER_CANDIDATES if show_channel else limit
+    )
+    found = [_lesson(row) for row in rows]
     if show_channel is not None:
         found = [lesson for lesson in found if lesson.channel_id and show_channel(lesson.channel_id)]
     return found[:limit]
@@ -187,78 +115,24 @@ def applied_this_week(
     session: Session, team_id: str, channel_id: str, start: datetime, end: datetime
 ) -> tuple[int, int]:
     """(lessons, marks): the channel's lessons someone marked "I applied this" during the week."""
-    row = session.execute(
-        select(func.count(func.distinct(Vote.lesson_id)), func.count(Vote.id))
-        .join(Lesson, Lesson.id == Vote.lesson_id)
-        .where(
-            Vote.team_id == team_id,
-            Vote.kind == APPLIED,
-            Vote.active.is_(True),
-            Vote.changed_at >= start,
-            Vote.changed_at < end,
-            Lesson.team_id == team_id,
-            Lesson.channel_id == channel_id,
-        )
-    ).one()
-    return int(row[0] or 0), int(row[1] or 0)
-
-
-def _bucket(
-    column: ColumnElement[datetime] | InstrumentedAttribute[datetime], bounds: list[datetime]
-) -> ColumnElement[int]:
-    # Week boundaries are computed in Python (wall-clock weeks, DST-correct) and compared in SQL.
-    return case(
-        *((and_(column >= bounds[i], column < bounds[i + 1]), literal(i)) for i in range(len(bounds) - 1)),
-        else_=literal(-1),
-    )
+    return queries.applied_marks(session, team_id, channel_id, start, end)
 
 
 def contributor_trend(
-    session: Session,
-    team_id: str,
-    channel_id: str,
-    bounds: list[datetime],
-    secret_key: bytes,
+    session: Session, team_id: str, channel_id: str, bounds: list[datetime], secret_key: bytes
 ) -> list[int]:
     """People who shared a lesson in the channel or voted on one, per week between `bounds`.
 
     Authors are counted by their keyed hash, so anonymous authors count without being known; voters
-    are hashed the same way in Python (a handful of distinct ids per week), so a person who both
-    shared and voted counts once.
+    are hashed the same way here (a handful of distinct ids per week), so a person who both shared
+    and voted counts once.
     """
-    start, end = bounds[0], bounds[-1]
-    authors = (
-        select(
-            _bucket(Lesson.created_at, bounds).label("bucket"),
-            literal("a").label("kind"),
-            Lesson.author_hash.label("who"),
-        )
-        .where(*_in_week(team_id, start, end), Lesson.channel_id == channel_id)
-        .distinct()
-    )
-    voters = (
-        select(
-            _bucket(Vote.changed_at, bounds).label("bucket"),
-            literal("v").label("kind"),
-            Vote.user_id.label("who"),
-        )
-        .join(Lesson, Lesson.id == Vote.lesson_id)
-        .where(
-            Vote.team_id == team_id,
-            Vote.active.is_(True),
-            Vote.changed_at >= start,
-            Vote.changed_at < end,
-            Lesson.team_id == team_id,
-            Lesson.channel_id == channel_id,
-        )
-        .distinct()
-    )
     people: list[set[str]] = [set() for _ in range(len(bounds) - 1)]
     hashed: dict[str, str] = {}  # a voter active in several weeks is hashed once
-    for bucket, kind, who in session.execute(union(authors, voters)).all():  # fetchall: one round trip
+    for bucket, kind, who in queries.contributions(session, team_id, channel_id, bounds):
         if not 0 <= bucket < len(people):
             continue
-        if kind != "a":
+        if kind != AUTHOR:
             if who not in hashed:
                 hashed[who] = author_hash(secret_key, team_id, who)
             who = hashed[who]

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, PlainTextO
 from bot.core.blockkit import MESSAGE_BLOCKS_MAX, SECTION_MAX, Rendered, as_dicts, context, section
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import chunks, escape, truncate
-from bot.rhythm.digest import DigestData, DigestLesson
+from bot.rhythm.data import DigestData, DigestLesson
 
 SNIPPET = 280  # characters of a lesson shown in the digest (escaping at most quintuples it)
 NAME_MAX = 80
@@ -28,7 +28,7 @@ EXTRA_LINES_MAX = 20
 
 @dataclass(frozen=True)
 class Decorations:
-    """What the runner looked up in Slack: display names of named authors and message links."""
+    """What the flows looked up in Slack: display names of named authors and message links."""
 
     names: Mapping[str, str] = field(default_factory=dict)
     links: Mapping[int, str] = field(default_factory=dict)

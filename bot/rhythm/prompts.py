@@ -12,18 +12,35 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.settings import LANGUAGES
-from bot.rhythm.commands import PROMPT, Field, InvalidValue
-from storage.rhythm.models import CustomPrompt, ScheduledPost
+from bot.rhythm.claims import Status
+from bot.rhythm.commands import CUSTOM_LIMIT, CUSTOM_MAX, Field, InvalidValue, clean_text
+from bot.rhythm.data import PromptInfo
+from bot.rhythm.ids import PROMPT
+from storage.rhythm import queries
+from storage.rhythm.models import CustomPrompt
+
+__all__ = [
+    "CUSTOM_LIMIT",
+    "CUSTOM_MAX",
+    "DuplicatePrompt",
+    "PromptChoice",
+    "PromptNotFound",
+    "TooManyPrompts",
+    "add_custom",
+    "builtin_prompts",
+    "clean_text",
+    "custom_prompts",
+    "info",
+    "library",
+    "next_prompt",
+    "prompt_text",
+    "remove_custom",
+]
 
 LIBRARY_DIR = Path(__file__).parent / "prompts_library"
-CUSTOM_MAX = 300
-# Per workspace and language: keeps `/erfaring prompts list` within one message.
-CUSTOM_LIMIT = 100
-POSTED = "posted"
 
 
 @dataclass(frozen=True)
@@ -47,10 +64,12 @@ def _builtin_choices(language: str) -> list[PromptChoice]:
 
 def custom_prompts(session: Session, team_id: str, language: str | None = None) -> list[CustomPrompt]:
     """The workspace's own questions that are not removed, oldest first."""
-    query = select(CustomPrompt).where(CustomPrompt.team_id == team_id, CustomPrompt.removed.is_(False))
-    if language is not None:
-        query = query.where(CustomPrompt.language == language)
-    return list(session.scalars(query.order_by(CustomPrompt.id)))
+    return queries.custom_prompts(session, team_id, language)
+
+
+def info(prompt: CustomPrompt) -> PromptInfo:
+    """A question of the workspace's own as plain data, for the views."""
+    return PromptInfo(id=prompt.id, language=prompt.language, text=prompt.text)
 
 
 def library(session: Session, team_id: str, language: str) -> list[PromptChoice]:
@@ -62,18 +81,7 @@ def library(session: Session, team_id: str, language: str) -> list[PromptChoice]
 
 
 def _history(session: Session, team_id: str, channel_id: str) -> list[str]:
-    query = (
-        select(ScheduledPost.prompt_key)
-        .where(
-            ScheduledPost.team_id == team_id,
-            ScheduledPost.channel_id == channel_id,
-            ScheduledPost.kind == PROMPT,
-            ScheduledPost.status == POSTED,
-            ScheduledPost.prompt_key.is_not(None),
-        )
-        .order_by(ScheduledPost.id)
-    )
-    return [key for key in session.scalars(query) if key]
+    return queries.post_keys(session, team_id, channel_id, kind=PROMPT, status=Status.POSTED)
 
 
 def next_prompt(session: Session, team_id: str, channel_id: str, language: str) -> PromptChoice:
@@ -119,11 +127,6 @@ class DuplicatePrompt(ValueError):
 
 class TooManyPrompts(ValueError):
     pass
-
-
-def clean_text(raw: str) -> str:
-    """One line, single spaces: a question is shown as one short paragraph."""
-    return " ".join(raw.split())
 
 
 def add_custom(

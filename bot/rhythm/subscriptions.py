@@ -9,14 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.rhythm import commands as parsing
 from bot.rhythm import timing
-from bot.rhythm.commands import DIGEST, PROMPT, Field, InvalidValue
+from bot.rhythm.commands import Field, InvalidValue
+from bot.rhythm.data import ChannelSettings
+from bot.rhythm.ids import DIGEST, PROMPT
+from storage.rhythm import queries
 from storage.rhythm.models import Subscription
+
+# Slack's error for a post in an archived channel: the subscription is switched off.
+ARCHIVED = "is_archived"
+LAST_ERROR_MAX = 120
 
 
 class NotSubscribed(LookupError):
@@ -24,9 +30,7 @@ class NotSubscribed(LookupError):
 
 
 def get(session: Session, team_id: str, channel_id: str) -> Subscription | None:
-    return session.scalar(
-        select(Subscription).where(Subscription.team_id == team_id, Subscription.channel_id == channel_id)
-    )
+    return queries.subscription(session, team_id, channel_id)
 
 
 def _require(session: Session, team_id: str, channel_id: str) -> Subscription:
@@ -139,38 +143,39 @@ def pause(session: Session, team_id: str, channel_id: str, weeks: int, now: date
     return sub
 
 
+# --- how the last post went ----------------------------------------------------------------------------
+
+
+def record_failure(session: Session, subscription_id: int, code: str, now: datetime) -> bool:
+    """Remember why the channel's last post failed; an archived channel's subscription is switched
+    off until someone subscribes it again. False when admins heard about this error already (or the
+    subscription is gone), so they are not told every week."""
+    sub = session.get(Subscription, subscription_id)
+    if sub is None:
+        return False
+    previous = sub.last_error
+    sub.last_error = code[:LAST_ERROR_MAX]
+    if code == ARCHIVED:
+        sub.active = False
+        sub.updated_at = now
+    session.flush()
+    return previous != code
+
+
+def clear_failure(session: Session, subscription_id: int) -> None:
+    """The channel's post went out: whatever failed before is over."""
+    sub = session.get(Subscription, subscription_id)
+    if sub is not None and sub.last_error is not None:
+        sub.last_error = None
+
+
 # --- reading the effective settings -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChannelSettings:
-    """A subscription as people see it: inherited values filled in."""
-
-    channel_id: str
-    active: bool
-    prompt_weekday: int
-    prompt_time: str
-    digest_weekday: int
-    digest_time: str
-    timezone: str
-    timezone_inherited: bool  # from the workspace or ERFARING_TIMEZONE
-    language: str
-    language_inherited: bool
-    holiday_country: str | None
-    paused_until: datetime | None  # only while the pause lasts
-    last_error: str | None
-
-
 def settings_of(
-    session: Session,
-    sub: Subscription,
-    *,
-    language: str,
-    language_inherited: bool,
-    default_timezone: str,
-    now: datetime,
+    session: Session, sub: Subscription, *, default_timezone: str, now: datetime
 ) -> ChannelSettings:
-    """The subscription's settings; its language (the channel's, bot.core.language) comes from outside."""
+    """The subscription's settings as they behave (its language is the channel's: bot.core.language)."""
     return ChannelSettings(
         channel_id=sub.channel_id,
         active=sub.active,
@@ -180,9 +185,15 @@ def settings_of(
         digest_time=sub.digest_time,
         timezone=timing.effective_timezone(session, sub, default_timezone),
         timezone_inherited=timing.zone(sub.timezone) is None,
-        language=language,
-        language_inherited=language_inherited,
         holiday_country=sub.holiday_country,
         paused_until=sub.paused_until if timing.is_paused(sub, now) else None,
         last_error=sub.last_error,
     )
+
+
+def channel_settings(
+    session: Session, team_id: str, channel_id: str, *, default_timezone: str, now: datetime
+) -> ChannelSettings | None:
+    """The channel's settings, or None when it was never subscribed."""
+    sub = get(session, team_id, channel_id)
+    return None if sub is None else settings_of(session, sub, default_timezone=default_timezone, now=now)

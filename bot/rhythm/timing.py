@@ -17,12 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from sqlalchemy.orm import Session
 
-from storage.core.models import Workspace
+from bot.rhythm.ids import DIGEST, PROMPT
+from storage.core import queries as core_queries
 from storage.rhythm.models import Subscription
 
-PROMPT = "prompt"
-DIGEST = "digest"
-KINDS = (PROMPT, DIGEST)
 WEEK = timedelta(days=7)
 
 
@@ -80,7 +78,7 @@ def effective_timezone(session: Session, sub: Subscription, default: str) -> str
     """The channel's own zone, else the workspace's, else the deployment's (ERFARING_TIMEZONE)."""
     if zone(sub.timezone):
         return str(sub.timezone)
-    workspace = session.get(Workspace, sub.team_id)
+    workspace = core_queries.workspace(session, sub.team_id)
     if workspace is not None and zone(workspace.timezone):
         return str(workspace.timezone)
     return default if zone(default) else "UTC"

@@ -1,14 +1,13 @@
 """Block Kit and words for the weekly rhythm: the prompt message, the reminder DM, /erfaring help,
-the settings summary, confirmations and refusals.
+the settings summary, confirmations, refusals and the note to admins about a failing channel.
 
-IDs live here, beside the views that use them, and handlers import them from here.
+Views take plain data (bot.rhythm.data, values) and escape whatever people typed, exactly once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock, HeaderBlock
@@ -16,29 +15,16 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerB
 from bot.core.blockkit import FALLBACK_MAX, MESSAGE_BLOCKS_MAX, Rendered, as_dicts, context, section, sections
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape, truncate
-from bot.lessons import service as lessons
+from bot.lessons.service import Problem
 from bot.lessons.views import problem_message
-from bot.rhythm.commands import MAX_PAUSE_WEEKS, PROMPT, Field, InvalidValue
-from bot.rhythm.prompts import CUSTOM_LIMIT, CUSTOM_MAX
-from bot.rhythm.subscriptions import ChannelSettings
-from storage.rhythm.models import CustomPrompt
+from bot.rhythm.commands import CUSTOM_LIMIT, CUSTOM_MAX, MAX_PAUSE_WEEKS, Field, InvalidValue
+from bot.rhythm.data import ChannelLanguage, ChannelSettings, PromptInfo
+from bot.rhythm.ids import PROMPT, RhythmAction, RhythmBlock
 
 # A question in the notification preview; escaping at most quintuples it.
 FALLBACK_SNIPPET = FALLBACK_MAX // 6
 # What a refusal quotes back of a wrong value.
 GIVEN_MAX = 100
-
-
-class RhythmAction(StrEnum):
-    SHARE_FROM_PROMPT = "rhythm_share_from_prompt"
-    # The same button in the :raised_hand: reminder DM and in a note about a reply that was not saved.
-    SHARE_FROM_NOTE = "rhythm_share_from_note"
-
-
-class RhythmBlock(StrEnum):
-    PROMPT_QUESTION = "rhythm_prompt_question"
-    PROMPT_ACTIONS = "rhythm_prompt_actions"
-    NOTE_ACTIONS = "rhythm_note_actions"
 
 
 def weekday_name(tr: Translator, weekday: int) -> str:
@@ -119,7 +105,7 @@ def reminder_dm(tr: Translator, prompt_text: str | None, channel_id: str, post_i
     return Rendered(head, as_dicts(blocks))
 
 
-def reply_refused(tr: Translator, problems: Sequence[lessons.Problem], text: str, post_id: int) -> Rendered:
+def reply_refused(tr: Translator, problems: Sequence[Problem], text: str, post_id: int) -> Rendered:
     """An ephemeral note in the thread: why a reply was not saved, with the text given back."""
     reasons = " ".join(problem_message(tr, p) for p in problems)
     head = tr._("I could not save your reply as a lesson. {reasons}").format(reasons=reasons)
@@ -199,13 +185,24 @@ def local_time(instant: datetime, timezone: str) -> str:
     return instant.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
-def settings_summary(tr: Translator, channel_id: str, settings: ChannelSettings | None) -> Rendered:
-    """`/erfaring status`: the channel's subscription, as it will behave."""
+def _language_line(tr: Translator, language: ChannelLanguage) -> str:
+    inherited = " " + tr._("(workspace default)") if language.inherited else ""
+    return (
+        "• " + tr._("Language: {language}").format(language=language_name(tr, language.language)) + inherited
+    )
+
+
+def settings_summary(
+    tr: Translator, channel_id: str, settings: ChannelSettings | None, language: ChannelLanguage
+) -> Rendered:
+    """`/erfaring status`: the channel's subscription as it will behave, and the channel's language
+    (which any channel has, subscribed or not)."""
     if settings is None:
         text = tr._(
             "{channel} is not subscribed to the weekly rhythm. "
             "An admin can start it with /erfaring subscribe."
         ).format(channel=_channel(channel_id))
+        text += "\n" + _language_line(tr, language)
         return Rendered(text, as_dicts([section(text)]))
     if settings.active:
         head = tr._("*Weekly rhythm in {channel}*").format(channel=_channel(channel_id))
@@ -220,9 +217,7 @@ def settings_summary(tr: Translator, channel_id: str, settings: ChannelSettings 
         "• "
         + tr._("Time zone: {zone}").format(zone=escape(settings.timezone))
         + (inherited if settings.timezone_inherited else ""),
-        "• "
-        + tr._("Language: {language}").format(language=language_name(tr, settings.language))
-        + (inherited if settings.language_inherited else ""),
+        _language_line(tr, language),
         "• "
         + (
             tr._("Holidays: no posts on public holidays in {country}").format(
@@ -325,17 +320,17 @@ def paused(tr: Translator, weeks: int, until: datetime | None, zone: str) -> str
     ).format(n=weeks, when=local_time(until, zone))
 
 
-def prompt_added(tr: Translator, prompt: CustomPrompt) -> str:
+def prompt_added(tr: Translator, prompt: PromptInfo) -> str:
     return tr._("Added question #{id} ({language}): {text}").format(
         id=prompt.id, language=language_name(tr, prompt.language), text=escape(prompt.text)
     )
 
 
-def prompt_removed(tr: Translator, prompt: CustomPrompt) -> str:
+def prompt_removed(tr: Translator, prompt: PromptInfo) -> str:
     return tr._("Removed question #{id}: {text}").format(id=prompt.id, text=escape(prompt.text))
 
 
-def prompt_list(tr: Translator, prompts: Sequence[CustomPrompt], builtin_count: int) -> Rendered:
+def prompt_list(tr: Translator, prompts: Sequence[PromptInfo], builtin_count: int) -> Rendered:
     intro = tr._(
         "Besides the {n} built-in questions, your workspace asks these. "
         "Remove one with /erfaring prompts remove <id>."
@@ -463,3 +458,30 @@ def invalid_value(tr: Translator, error: InvalidValue) -> str:
     if not error.given:
         return escape(accepted)
     return wrong.format(given=given) + " " + escape(accepted)
+
+
+# --- to admins ----------------------------------------------------------------------------------------------
+
+
+def failure_note(tr: Translator, kind: str, channel_id: str, code: str) -> str:
+    """A DM to an admin: the weekly post failed in a channel, and what to do about it."""
+    if kind == PROMPT:
+        text = tr._("I could not post the weekly question in {channel} ({error}).")
+    else:
+        text = tr._("I could not post the weekly digest in {channel} ({error}).")
+    text = text.format(channel=_channel(channel_id), error=escape(code))
+    if code == "is_archived":
+        hint = tr._(
+            "The channel is archived, so I paused its subscription. "
+            "Unarchive it and run /erfaring subscribe there to start again."
+        )
+    elif code == "not_in_channel":
+        hint = tr._("I am not a member: invite me with /invite @Erfaring in that channel.")
+    elif code == "channel_not_found":
+        hint = tr._(
+            "The channel is gone, or it is private and I am not in it: invite me with /invite @Erfaring, "
+            "or run /erfaring unsubscribe there."
+        )
+    else:
+        hint = tr._("I will try again next time. Run /erfaring status in the channel to check its settings.")
+    return f":warning: {text} {hint}"

@@ -20,7 +20,7 @@ from bot.mentoring.ids import MentorAction, MentorBlock, MentorCallback
 from bot.mentoring.jobs import MentoringReport, run_due_mentoring
 from localslack.clock import FakeClock
 from localslack.driver import Response
-from localslack.standin import Message, OpenView, User
+from localslack.standin import Message, OpenView
 from localslack.workspace import LocalWorkspace
 from storage.db import Database
 from storage.mentoring.models import FollowUpAnswer, MentorOffer, MentorProfile, MentorRequest, Mentorship
@@ -654,20 +654,9 @@ def test_a_request_saved_just_before_a_crash_is_picked_up_by_the_job(
 
 
 def speaks(ws: LocalWorkspace, monkeypatch: pytest.MonkeyPatch, who: str, locale: str) -> None:
-    """Give a person a Slack language (users.info's `locale`).
-
-    The stand-in's users have no locale of their own, so its users.info answer is extended here;
-    the app still learns the locale through users.info, as it would from Slack."""
-    user_id = ws.user_id(who)
-    shown = ws.standin._user_json
-
-    def with_locale(user: User) -> dict[str, Any]:
-        found = shown(user)
-        if user.id == user_id:
-            found["locale"] = locale
-        return found
-
-    monkeypatch.setattr(ws.standin, "_user_json", with_locale)
+    """Give a person a Slack language: the stand-in's users.info reports it as `locale`, as Slack does."""
+    ws.standin.set_locale(ws.user_id(who), locale)
+    ws.deps.slack.forget_people()
 
 
 def test_the_mentor_gets_the_offer_in_their_language_and_the_requester_in_theirs(

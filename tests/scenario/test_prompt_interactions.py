@@ -1,32 +1,37 @@
 """A weekly prompt in a channel, and the ways to answer it: a thread reply, the "Share a lesson"
 button, and a :raised_hand: for a reminder DM.
 
-The runner (which claims and posts prompts on schedule) is simulated here: a ScheduledPost row, the
-prompt view, and chat.postMessage, as the runner does them.
+The weekly job (bot.rhythm.jobs, which claims and posts prompts on schedule) is simulated here: a
+ScheduledPost row, the prompt view, and chat.postMessage, as the job does them.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
+import pytest
 from sqlalchemy import select
 
 from bot.core.i18n import translator
 from bot.lessons.service import TEXT_MAX
 from bot.lessons.views import LessonBlock, LessonCallback, LessonOption, parse_metadata
+from bot.rhythm.ids import RhythmAction, RhythmBlock
 from bot.rhythm.prompts import next_prompt
-from bot.rhythm.views import RhythmAction, RhythmBlock, prompt_message
+from bot.rhythm.views import prompt_message
 from localslack.standin import Message
 from localslack.workspace import LocalWorkspace
 from storage.lessons.models import Lesson
 from storage.rhythm.models import CustomPrompt, ScheduledPost
 from tests.scenario.helpers import button_labels, everything_sent, last_bot_message
 
+ABSENT = object()  # a field left out of a payload
+
 
 def post_prompt(
     ws: LocalWorkspace, channel: str = "team-platform", language: str = "en"
 ) -> tuple[int, Message]:
-    """What the runner does when a prompt is due: claim the week, pick the question, post, record."""
+    """What the weekly job does when a prompt is due: claim the week, pick the question, post, record."""
     channel_id = ws.channel_id(channel)
     now = ws.deps.clock.now()
     with ws.deps.db.session() as session:
@@ -47,7 +52,9 @@ def post_prompt(
         session.flush()
         post_id = post.id
     rendered = prompt_message(translator(language), choice.text, post_id)
-    response = ws.deps.client.chat_postMessage(channel=channel_id, text=rendered.text, blocks=rendered.blocks)
+    response = ws.deps.slack.client(ws.standin.team_id).chat_postMessage(
+        channel=channel_id, text=rendered.text, blocks=rendered.blocks
+    )
     with ws.deps.db.session() as session:
         row = session.get(ScheduledPost, post_id)
         assert row is not None
@@ -244,3 +251,101 @@ def test_a_button_for_a_prompt_that_is_gone_says_so(ws: LocalWorkspace) -> None:
     assert ws.standin.views_for(ola) == []
     dm = [m for m in ws.standin.messages(ws.standin.im_channel(ola)) if m.user == ws.standin.bot_user_id]
     assert dm and "cannot find that weekly question" in dm[-1].text
+
+
+def test_a_reply_is_stored_as_typed_whatever_slack_sends_on_the_wire(ws: LocalWorkspace) -> None:
+    _, prompt = post_prompt(ws)
+    # What Slack sends when someone types `x < y && y > z`.
+    reply(ws, "ola", prompt, "x &lt; y &amp;&amp; y &gt; z")
+    [lesson] = lessons_in_db(ws)
+    assert lesson.text == "x < y && y > z"
+    assert "x &amp;lt;" not in everything_sent(ws), "never escaped twice"
+
+
+# --- payloads that are not what Slack sends: a 200, nothing stored, no traceback -------------------------
+
+
+def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert errors == [], [r.getMessage() for r in errors]
+
+
+def test_share_buttons_with_values_that_are_no_prompt_id(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, prompt = post_prompt(ws)
+    ola = ws.user_id("ola")
+    for value in ("abc", "1.5e3", "1" * 23, "-1", "", "0"):
+        for action_id in (RhythmAction.SHARE_FROM_PROMPT, RhythmAction.SHARE_FROM_NOTE):
+            if action_id is RhythmAction.SHARE_FROM_NOTE:
+                continue  # the prompt carries only the prompt's button; the note's is checked below
+            response = ws.driver.click(ola, action_id=action_id, message=prompt, value=value)
+            assert response.status == 200, (value, response)
+    ws.settle()
+    assert ws.standin.views_for(ola) == [], "no form for a prompt that is not one"
+    assert lessons_in_db(ws) == []
+    dm = [m for m in ws.standin.messages(ws.standin.im_channel(ola)) if m.user == ws.standin.bot_user_id]
+    assert dm and all("cannot find that weekly question" in m.text for m in dm)
+    # A click without a user or team is no click at all.
+    payload = {
+        "type": "block_actions",
+        "team": {"id": ws.standin.team_id},
+        "user": {"id": "not an id"},
+        "actions": [{"action_id": RhythmAction.SHARE_FROM_NOTE, "value": "1"}],
+    }
+    assert ws.driver._send_payload(payload).status == 200
+    ws.settle()
+    assert ws.executor.errors == []
+    no_tracebacks(caplog)
+
+
+def test_message_events_that_cannot_be_read_are_ignored(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, prompt = post_prompt(ws)
+    ola = ws.user_id("ola")
+
+    def reply_event(**changes: object) -> dict[str, object]:
+        event = ws.driver.message_event(
+            ola, prompt.channel, "A reply worth keeping", "1772440000.000100", prompt.ts
+        )
+        event.update(changes)
+        return {k: v for k, v in event.items() if v is not ABSENT}
+
+    for event in (
+        reply_event(ts=None),
+        reply_event(ts=ABSENT),
+        reply_event(ts="yesterday"),
+        reply_event(channel="general"),
+        reply_event(channel=None),
+        reply_event(text=["not", "a", "string"]),
+        reply_event(text={"type": "rich_text"}),
+        reply_event(thread_ts=12345),
+    ):
+        assert ws.driver.event(event).status == 200, event
+    ws.settle()
+    assert lessons_in_db(ws) == []
+    assert ws.standin.calls_to("reactions.add") == []
+    assert ws.executor.errors == []
+    no_tracebacks(caplog)
+    assert any("could not be read" in r.getMessage() for r in caplog.records), "said in one line"
+
+
+def test_reactions_that_are_not_on_a_message_are_ignored(
+    ws: LocalWorkspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, prompt = post_prompt(ws)
+    per = ws.user_id("per")
+    for item in ("a string", None, 7, {"type": "message", "channel": prompt.channel, "ts": None}):
+        event = ws.driver.reaction_event(True, per, "raised_hand", prompt.channel, prompt.ts)
+        event["item"] = item
+        assert ws.driver.event(event).status == 200, item
+    event = ws.driver.reaction_event(True, per, "raised_hand", prompt.channel, prompt.ts)
+    event["user"] = None
+    assert ws.driver.event(event).status == 200
+    ws.settle()
+    assert [
+        m for m in ws.standin.messages(ws.standin.im_channel(per)) if m.user == ws.standin.bot_user_id
+    ] == []
+    assert ws.executor.errors == []
+    no_tracebacks(caplog)

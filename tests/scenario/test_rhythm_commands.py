@@ -186,7 +186,14 @@ def test_settings_in_a_channel_that_is_not_subscribed(ws: LocalWorkspace) -> Non
     shown = erfaring(ws, "kari", "general", "schedule prompt monday 10:00")
     assert "not subscribed yet" in shown and "/erfaring subscribe" in shown
     assert subscription(ws, "general") is None
-    assert "is not subscribed to the weekly rhythm" in erfaring(ws, "ola", "general", "status")
+    shown = erfaring(ws, "ola", "general", "status")
+    assert "is not subscribed to the weekly rhythm" in shown
+    assert "Language: English (workspace default)" in shown, "every channel has a language"
+    # The language is no subscription setting: it changes in a channel that is not subscribed.
+    assert "now in Norwegian" not in erfaring(ws, "kari", "general", "language nb")
+    assert "Norwegian" not in erfaring(ws, "kari", "general", "language nb"), "confirmed in Bokmål"
+    assert ws.deps.languages.channel_own(ws.standin.team_id, ws.channel_id("general")) == "nb"
+    assert subscription(ws, "general") is None
 
 
 def test_unsubscribe_stops_and_subscribe_brings_back_the_settings(ws: LocalWorkspace) -> None:

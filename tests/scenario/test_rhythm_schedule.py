@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 import app as erfaring
 import scheduler
 from bot.lessons.views import LessonAction
-from bot.rhythm import claims, runner
+from bot.rhythm import claims, jobs, runs
 from bot.rhythm.claims import Status
-from bot.rhythm.runner import RunReport
+from bot.rhythm.ids import METADATA_EVENT
+from bot.rhythm.runs import RunReport
 from localslack.clock import FakeClock
 from localslack.standin import Message
 from localslack.workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, LocalWorkspace
@@ -70,7 +71,7 @@ def subscribe(ws: LocalWorkspace, channel: str, **fields: Any) -> str:
 
 def run(ws: LocalWorkspace, sleeps: Sleeps | None = None, **kwargs: Any) -> RunReport:
     kwargs.setdefault("replica_id", "test-replica")
-    return runner.run_due(ws.deps, ws.clock.now(), sleep=sleeps if sleeps is not None else Sleeps(), **kwargs)
+    return jobs.run_due(ws.deps, ws.clock.now(), sleep=sleeps if sleeps is not None else Sleeps(), **kwargs)
 
 
 def posts_of(ws: LocalWorkspace, channel: str, kind: str) -> list[Message]:
@@ -361,7 +362,9 @@ def test_rate_limits_are_honoured_with_retry_after(ws: LocalWorkspace) -> None:
 
 def test_our_own_retries_wait_at_least_retry_after_and_back_off(ws: LocalWorkspace) -> None:
     subscribe(ws, "general")
-    ws.deps.client.retry_handlers = [ConnectionErrorRetryHandler()]  # only our layer retries here
+    ws.deps.slack.client(LOCAL_TEAM_ID).retry_handlers = [
+        ConnectionErrorRetryHandler()
+    ]  # only our layer retries here
     ws.standin.fail("chat.postMessage", "ratelimited", status=429, retry_after=30, times=2)
     ws.standin.fail("chat.postMessage", "internal_error", status=500, times=1)
     sleeps = Sleeps()
@@ -374,8 +377,8 @@ def test_a_slack_outage_is_retried_by_a_later_pass_within_the_grace(
     ws: LocalWorkspace, db: Database, clock: FakeClock
 ) -> None:
     subscribe(ws, "general")
-    ws.deps.client.retry_handlers = []
-    ws.standin.fail("chat.postMessage", "service_unavailable", status=503, times=runner.ATTEMPTS)
+    ws.deps.slack.client(LOCAL_TEAM_ID).retry_handlers = []
+    ws.standin.fail("chat.postMessage", "service_unavailable", status=503, times=runs.ATTEMPTS)
     sleeps = Sleeps()
     report = run(ws, sleeps, kinds=("prompt",))
     assert [(o.status, o.detail) for o in report.outcomes] == [("retry", "service_unavailable")]
@@ -416,11 +419,11 @@ def test_a_crash_after_claiming_is_taken_over_and_a_crash_after_posting_is_not_p
         platform_post = session.scalar(select(ScheduledPost).where(ScheduledPost.channel_id == platform))
         assert platform_post is not None
         platform_post_id = platform_post.id
-    posted_before_crash = ws.deps.client.chat_postMessage(
+    posted_before_crash = ws.deps.slack.client(LOCAL_TEAM_ID).chat_postMessage(
         channel=platform,
         text="This week's question",
         metadata={
-            "event_type": runner.METADATA_EVENT,
+            "event_type": METADATA_EVENT,
             "event_payload": {"post_id": platform_post_id, "kind": "prompt", "week": "2026-W10"},
         },
     )
@@ -466,10 +469,10 @@ def test_an_abandoned_claim_found_too_late_is_skipped_unless_it_was_posted(
             )
     with db.session() as session:
         platform_id = session.scalar(select(ScheduledPost.id).where(ScheduledPost.channel_id == platform))
-    ws.deps.client.chat_postMessage(
+    ws.deps.slack.client(LOCAL_TEAM_ID).chat_postMessage(
         channel=platform,
         text="This week's question",
-        metadata={"event_type": runner.METADATA_EVENT, "event_payload": {"post_id": platform_id}},
+        metadata={"event_type": METADATA_EVENT, "event_payload": {"post_id": platform_id}},
     )
     clock.set(MONDAY_09_OSLO + timedelta(hours=8))  # nobody looked until the grace period was over
     by_channel = {o.channel_id: o for o in run(ws, kinds=("prompt",)).outcomes}
@@ -503,7 +506,7 @@ def test_replicas_on_one_database_post_each_slot_once(
         try:
             start.wait()
             reports.append(
-                runner.run_due(replicas[index], clock.now(), replica_id=f"replica-{index}", sleep=Sleeps())
+                jobs.run_due(replicas[index], clock.now(), replica_id=f"replica-{index}", sleep=Sleeps())
             )
         except BaseException as exc:
             errors.append(exc)

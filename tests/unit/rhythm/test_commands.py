@@ -7,13 +7,24 @@ import pytest
 from bot.rhythm.commands import (
     DIGEST,
     PROMPT,
+    AddPrompt,
+    Change,
     Field,
     InvalidValue,
+    Pause,
     PromptAction,
     PromptRequest,
+    RemovePrompt,
     RhythmCommand,
     ScheduleChange,
+    SetHolidays,
+    SetLanguage,
+    SetSchedule,
+    SetTimezone,
+    Subscribe,
+    Unsubscribe,
     Verb,
+    change_of,
     parse,
     parse_holidays,
     parse_language,
@@ -193,3 +204,46 @@ def test_prompt_subcommands() -> None:
         with pytest.raises(InvalidValue) as caught:
             parse_prompts(parse(raw))
         assert caught.value.field is field
+
+
+@pytest.mark.parametrize(
+    ("raw", "change"),
+    [
+        ("subscribe", Subscribe()),
+        ("avslutt", Unsubscribe()),
+        ("schedule digest fredag 9:5", None),  # a wrong time: refused below
+        ("schedule prompt tirsdag 9:30", SetSchedule(PROMPT, 1, "09:30")),
+        ("tz europe/oslo", SetTimezone("Europe/Oslo")),
+        ("language nb", SetLanguage("nb", workspace=False)),
+        ("språk english arbeidsområde", SetLanguage("en", workspace=True)),
+        ("language nb channel", SetLanguage("nb", workspace=False)),
+        ("holidays off", SetHolidays(None)),
+        ("holidays se", SetHolidays("SE")),
+        ("pause 3", Pause(3)),
+        ("resume", Pause(0)),
+        ("prompts add nb: Hva lærte du?", AddPrompt("Hva lærte du?", "nb")),
+        ("prompts ny   What  helped? ", AddPrompt("What  helped?", None)),
+        ("prompts remove #7", RemovePrompt(7)),
+    ],
+)
+def test_a_command_that_changes_something_is_a_checked_change(raw: str, change: Change | None) -> None:
+    command = parse(raw)
+    if change is None:
+        with pytest.raises(InvalidValue):
+            change_of(command)
+        return
+    assert change_of(command) == change
+
+
+def test_a_question_of_ones_own_is_checked_before_anything_happens() -> None:
+    for raw in ("prompts add", "prompts add    ", "prompts add " + "x" * 301):
+        with pytest.raises(InvalidValue) as caught:
+            change_of(parse(raw))
+        assert caught.value.field is Field.PROMPT_TEXT
+    assert isinstance(change_of(parse("prompts add " + "x" * 300)), AddPrompt)
+
+
+@pytest.mark.parametrize("raw", ["", "status", "help", "whatever", "prompts", "prompts list"])
+def test_commands_that_change_nothing_have_no_change(raw: str) -> None:
+    with pytest.raises(ValueError):
+        change_of(parse(raw))

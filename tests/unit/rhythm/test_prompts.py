@@ -25,7 +25,7 @@ _weeks = count(1)
 def posted(
     db: Database, choice: PromptChoice, team: str = T1, channel: str = C1, status: str = "posted"
 ) -> None:
-    """What the runner leaves behind after posting a prompt."""
+    """What the weekly job leaves behind after posting a prompt."""
     week = next(_weeks)
     with db.session() as session:
         session.add(
@@ -47,7 +47,7 @@ def posted(
 
 
 def take(db: Database, language: str = "en", team: str = T1, channel: str = C1) -> PromptChoice:
-    """The next prompt, posted (as the runner would)."""
+    """The next prompt, posted (as the weekly job would)."""
     with db.session() as session:
         choice = next_prompt(session, team, channel, language)
     posted(db, choice, team, channel)

@@ -1,0 +1,94 @@
+"""Plain data the rhythm's services produce and its views show: frozen dataclasses, no behaviour
+beyond a few derived values. Views import these, never ORM rows or services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """A subscription as people see it: inherited values filled in."""
+
+    channel_id: str
+    active: bool
+    prompt_weekday: int
+    prompt_time: str
+    digest_weekday: int
+    digest_time: str
+    timezone: str
+    timezone_inherited: bool  # from the workspace or ERFARING_TIMEZONE
+    holiday_country: str | None
+    paused_until: datetime | None  # only while the pause lasts
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class ChannelLanguage:
+    """The language a channel's posts are in, and whether it is the workspace's (not its own)."""
+
+    language: str
+    inherited: bool
+
+
+@dataclass(frozen=True)
+class PromptInfo:
+    """One of the workspace's own questions."""
+
+    id: int
+    language: str
+    text: str
+
+
+# --- the digest ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestLesson:
+    id: int
+    text: str
+    author_id: str | None  # None for an anonymous lesson, whatever the row holds
+    channel_id: str | None
+    message_ts: str | None
+    source_link: str | None  # e.g. the thread reply a prompt answer came from
+    created_at: datetime
+    useful: int
+    applied: int
+
+
+@dataclass(frozen=True)
+class DigestContext:
+    """What a section hook gets: the workspace, the channel, the week and the digest's language."""
+
+    team_id: str
+    channel_id: str
+    start: datetime
+    end: datetime
+    language: str
+
+
+@dataclass(frozen=True)
+class DigestData:
+    team_id: str
+    channel_id: str
+    week: str
+    timezone: str
+    start: datetime
+    end: datetime
+    lessons: list[DigestLesson]  # the channel's best, at most CHANNEL_LESSONS
+    lesson_count: int  # all the channel's lessons this week
+    others: list[DigestLesson]  # the week's top lessons from other channels
+    applied_lessons: int  # the channel's lessons marked applied this week
+    applied_marks: int  # how many times
+    contributors: int  # people who shared or voted in the channel this week (anonymous authors too)
+    trend: list[int]  # contributors per week, oldest first; the last is this week
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def quiet(self) -> bool:
+        return self.lesson_count == 0
+
+    @property
+    def more(self) -> int:
+        return max(0, self.lesson_count - len(self.lessons))
