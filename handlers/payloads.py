@@ -393,14 +393,3 @@ def home_opened(body: Mapping[str, Any], event: object) -> HomeOpened:
 def team_of(body: Mapping[str, Any]) -> str:
     """The workspace of any payload (raises PayloadError when it has none)."""
     return _team_of(_obj(body, "body"))
-
-
-def view_values(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Transitional: a submitted modal's inputs by block id. Use `submission()`."""
-    state = _opt_obj(_opt_obj(view).get("state")).get("values")
-    state = state if isinstance(state, Mapping) else {}
-    return {
-        block_id: dict(next(iter(actions.values()), {}))
-        for block_id, actions in state.items()
-        if isinstance(actions, Mapping)
-    }

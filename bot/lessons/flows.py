@@ -227,10 +227,3 @@ def tell(deps: Deps, team_id: str, user_id: str, text: str, channel_id: str | No
     """A note only the person sees: ephemeral in the channel when there is one, else (or when that
     fails) a DM. Failures are logged, not raised."""
     return deps.slack.tell(team_id, user_id, text, channel_id)
-
-
-def tell_user(
-    deps: Deps, user_id: str, text: str, channel_id: str | None = None, *, team_id: str = ""
-) -> bool:
-    """Transitional (other features call it): `tell` without the workspace. Use `tell`."""
-    return deps.slack.tell(team_id, user_id, text, channel_id)

@@ -37,15 +37,8 @@ from bot.core.blockkit import (
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape, truncate
 from bot.lessons import service as lessons
-
-# The ids live in bot.lessons.ids; these names stay importable from here (transitional re-exports).
-from bot.lessons.ids import LessonAction as LessonAction
-from bot.lessons.ids import LessonBlock as LessonBlock
-from bot.lessons.ids import LessonCallback as LessonCallback
-from bot.lessons.ids import LessonOption as LessonOption
-from bot.lessons.ids import MetaKey, ProblemCode
-from bot.lessons.service import LessonCard as LessonCard
-from bot.lessons.service import ListedLesson as ListedLesson
+from bot.lessons.ids import LessonAction, LessonBlock, LessonCallback, LessonOption, MetaKey, ProblemCode
+from bot.lessons.service import LessonCard, ListedLesson
 
 INPUT_MAX = 3000
 # The notification preview: escaping at most quintuples it, so it stays within FALLBACK_MAX.

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.lessons.ids import VoteKind as VoteKind
+from bot.lessons.ids import VoteKind
 from storage.lessons import queries
 from storage.lessons.models import Vote
-from storage.lessons.queries import Counts as Counts
+from storage.lessons.queries import Counts
 
 # Two clicks this close together are one double click, not "vote, then take it back".
 DEBOUNCE = timedelta(seconds=2)

@@ -357,8 +357,12 @@ def test_a_dm_from_the_app_is_labelled_and_people_can_write_in_their_dm(console:
     def dm_once(deps: Deps, now: datetime) -> None:
         if now >= START + timedelta(hours=1) and not sent:
             sent.append(now)
-            kari = next(u for u in deps.client.users_list()["members"] if u["name"] == "kari")
-            deps.client.chat_postMessage(channel=kari["id"], text="Your *weekly* note :wave:")
+            kari = next(
+                u for u in deps.slack.client(LOCAL_TEAM_ID).users_list()["members"] if u["name"] == "kari"
+            )
+            deps.slack.client(LOCAL_TEAM_ID).chat_postMessage(
+                channel=kari["id"], text="Your *weekly* note :wave:"
+            )
 
     run = console.run([":in dm", "hello there", ":wait 1h", ":tada:"], run_due=dm_once)
     assert run.code == 0
@@ -407,7 +411,9 @@ def test_wait_moves_the_clock_and_runs_due_work_at_every_quarter_hour(console: C
     def post_at_nine(deps: Deps, now: datetime) -> None:
         seen.append(now)
         if now.hour == 9 and now.minute == 0:  # 10:00 in Oslo
-            deps.client.chat_postMessage(channel="#general", text="*Weekly prompt*: what did you learn?")
+            deps.slack.client(LOCAL_TEAM_ID).chat_postMessage(
+                channel="#general", text="*Weekly prompt*: what did you learn?"
+            )
 
     run = console.run([":now", ":wait 2h", ":wait 1w"], run_due=post_at_nine)
     assert run.code == 0
@@ -438,8 +444,10 @@ def test_scheduled_work_that_fails_is_shown_and_the_session_goes_on(console: Con
 
 def test_app_home_is_shown_with_numbered_buttons_and_menus(console: Console_) -> None:
     def publish_home(deps: Deps, now: datetime) -> None:
-        kari = next(u for u in deps.client.users_list()["members"] if u["name"] == "kari")
-        deps.client.views_publish(
+        kari = next(
+            u for u in deps.slack.client(LOCAL_TEAM_ID).users_list()["members"] if u["name"] == "kari"
+        )
+        deps.slack.client(LOCAL_TEAM_ID).views_publish(
             user_id=kari["id"],
             view={
                 "type": "home",

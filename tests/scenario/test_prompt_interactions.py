@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.i18n import translator
+from bot.lessons.ids import LessonBlock, LessonCallback, LessonOption
 from bot.lessons.service import TEXT_MAX
-from bot.lessons.views import LessonBlock, LessonCallback, LessonOption, parse_metadata
+from bot.lessons.views import parse_metadata
 from bot.rhythm.ids import RhythmAction, RhythmBlock
 from bot.rhythm.prompts import next_prompt
 from bot.rhythm.views import prompt_message

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 import app as erfaring
 import scheduler
-from bot.lessons.views import LessonAction
+from bot.lessons.ids import LessonAction
 from bot.rhythm import claims, jobs, runs
 from bot.rhythm.claims import Status
 from bot.rhythm.ids import METADATA_EVENT

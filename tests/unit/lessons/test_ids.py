@@ -1,4 +1,4 @@
-"""bot.lessons.ids: one home for the ids Slack sees, still importable from their old places."""
+"""bot.lessons.ids: one home for the ids Slack sees."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import pytest
 
-from bot.lessons import ids, list_views, service, views, voting
+from bot.lessons import ids
 from storage.lessons import queries
 
 ENUMS = [
@@ -34,15 +34,3 @@ def test_the_modal_blocks_are_the_validated_fields() -> None:
 
 def test_vote_kinds_are_what_storage_counts() -> None:
     assert {k.value for k in ids.VoteKind} == {queries.USEFUL, queries.APPLIED}
-
-
-def test_old_import_paths_still_work() -> None:
-    # Transitional re-exports (the lead removes them after merging the redesign).
-    assert views.LessonAction is ids.LessonAction
-    assert views.LessonBlock is ids.LessonBlock
-    assert views.LessonCallback is ids.LessonCallback
-    assert views.LessonOption is ids.LessonOption
-    assert voting.VoteKind is ids.VoteKind
-    assert voting.Counts is queries.Counts
-    assert service.Field is ids.Field
-    assert list_views.ListedLesson is views.ListedLesson is service.ListedLesson

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from bot.lessons import service as lessons
+from bot.lessons.ids import VoteKind
 from bot.lessons.service import (
     OPTIONAL_MAX,
     TEXT_MAX,
@@ -35,7 +36,7 @@ from bot.lessons.service import (
     record_message,
     validate,
 )
-from bot.lessons.voting import VoteKind, set_vote
+from bot.lessons.voting import set_vote
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.queries import Counts

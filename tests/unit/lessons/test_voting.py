@@ -9,20 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.events import claim_event
-from bot.lessons.voting import (
-    DEBOUNCE,
-    Counts,
-    VoteKind,
-    VoteResult,
-    counts,
-    set_vote,
-    toggle_vote,
-)
+from bot.lessons.ids import VoteKind
+from bot.lessons.voting import DEBOUNCE, VoteResult, counts, set_vote, toggle_vote
 from localslack.clock import FakeClock
 from storage.core.models import ProcessedEvent
 from storage.db import Database
 from storage.lessons.models import Lesson, Vote
-from storage.lessons.queries import vote_counts
+from storage.lessons.queries import Counts, vote_counts
 
 T1 = "T1"
 U1, U2, U3 = "U0000001", "U0000002", "U0000003"

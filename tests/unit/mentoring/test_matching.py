@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core import tags
 from bot.lessons import service as lessons
-from bot.lessons.voting import VoteKind, set_vote
+from bot.lessons.ids import VoteKind
+from bot.lessons.voting import set_vote
 from bot.mentoring import profiles, requests
 from bot.mentoring.ids import ProfileStatus
 from bot.mentoring.matching import RECENT_DECLINE, Candidate, candidates_for, rank, supply
