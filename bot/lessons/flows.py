@@ -19,8 +19,9 @@ from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.slack import error_code
 from bot.lessons import search, service, voting
+from bot.lessons.data import LessonCard, ListedLesson
 from bot.lessons.ids import VoteKind
-from bot.lessons.service import DeletedLesson, LessonCard, LessonDraft, ListedLesson
+from bot.lessons.service import DeletedLesson, LessonDraft
 from bot.lessons.views import lesson_message
 
 log = logging.getLogger(__name__)

@@ -49,7 +49,7 @@ class VoteKind(StrEnum):
 
 
 class ProblemCode(StrEnum):
-    """Why a draft cannot be a lesson (service.Problem.code)."""
+    """Why a draft cannot be a lesson (bot.lessons.data.Problem.code)."""
 
     REQUIRED = "required"
     TOO_SHORT = "too_short"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.lessons.service import ListedLesson
+from bot.lessons.data import ListedLesson
 from storage.lessons import queries
 from storage.lessons.search import safe_terms, search_lesson_ids
 

@@ -1,6 +1,7 @@
 """Lessons: validate, store, read, list and delete. Plain data in; ORM rows or plain data out; no Slack.
 
-The plain data the views show (LessonCard, ListedLesson) is made here, so views never see a row.
+The plain data the views show (bot.lessons.data: LessonCard, ListedLesson) is made here, so views
+never see a row.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.core import tags as tagging
+from bot.lessons.data import (
+    OPTIONAL_MAX,
+    TEXT_MAX,
+    TEXT_MIN,
+    LessonCard,
+    ListedLesson,
+    Posting,
+    Problem,
+)
 from bot.lessons.ids import Field as Field  # validation and the modal's block ids share these names
 from bot.lessons.ids import ProblemCode
 from storage.lessons import queries
 from storage.lessons.models import Lesson, LessonTag
 from storage.lessons.queries import Counts
 
-# The main field fits one section with room for its label; optional fields get their own sections.
-TEXT_MAX = 2000
-OPTIONAL_MAX = 1000
-TEXT_MIN = 3
 MINE_LIMIT = 20
 
 
@@ -48,14 +54,6 @@ class LessonDraft:
                 if tag not in found:
                     found.append(tag)
         return found[: tagging.MAX_TAGS]
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str  # ProblemCode: "required" | "too_short" | "too_long"
-    limit: int = 0
-    length: int = 0
 
 
 def validate(draft: LessonDraft) -> list[Problem]:
@@ -176,21 +174,6 @@ def delete_lesson(
 # --- plain data for the views ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LessonCard:
-    """A lesson as its channel message shows it."""
-
-    id: int
-    text: str
-    what_worked: str | None
-    to_improve: str | None
-    tags: list[str]
-    author_id: str | None  # always None for an anonymous lesson
-    source_link: str | None
-    useful: int = 0
-    applied: int = 0
-
-
 def card_of(lesson: Lesson, counts: Counts) -> LessonCard:
     return LessonCard(
         id=lesson.id,
@@ -214,33 +197,12 @@ def lesson_card(session: Session, team_id: str, lesson_id: int) -> LessonCard | 
     return card_of(lesson, queries.vote_counts(session, [lesson.id])[lesson.id])
 
 
-@dataclass(frozen=True)
-class Posting:
-    """Where a lesson's channel message is."""
-
-    channel_id: str
-    message_ts: str
-
-
 def posting(session: Session, team_id: str, lesson_id: int) -> Posting | None:
     """Where the lesson was posted; None when it is gone or was never posted."""
     lesson = get_lesson(session, team_id, lesson_id)
     if lesson is None or not lesson.channel_id or not lesson.message_ts:
         return None
     return Posting(lesson.channel_id, lesson.message_ts)
-
-
-@dataclass(frozen=True)
-class ListedLesson:
-    """A lesson as a list shows it (search results, "my lessons", mentoring's best lessons)."""
-
-    id: int
-    text: str
-    tags: list[str]
-    anonymous: bool
-    channel_id: str | None
-    useful: int
-    applied: int
 
 
 def list_mine(

@@ -36,9 +36,9 @@ from bot.core.blockkit import (
 )
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape, truncate
-from bot.lessons import service as lessons
+from bot.lessons import data
+from bot.lessons.data import LessonCard, ListedLesson
 from bot.lessons.ids import LessonAction, LessonBlock, LessonCallback, LessonOption, MetaKey, ProblemCode
-from bot.lessons.service import LessonCard, ListedLesson
 
 INPUT_MAX = 3000
 # The notification preview: escaping at most quintuples it, so it stays within FALLBACK_MAX.
@@ -177,7 +177,7 @@ def lesson_modal(tr: Translator, state: ModalState) -> View:
                 multiline=True,
                 placeholder=tr._("The situation, what you tried, and the lesson you take from it"),
             ),
-            hint=tr._("Up to {n} characters. #tags in the text become tags.").format(n=lessons.TEXT_MAX),
+            hint=tr._("Up to {n} characters. #tags in the text become tags.").format(n=data.TEXT_MAX),
         )
     )
     blocks.append(
@@ -249,7 +249,7 @@ def lesson_modal(tr: Translator, state: ModalState) -> View:
 # --- answers to one person ------------------------------------------------------------------------------
 
 
-def problem_message(tr: Translator, problem: lessons.Problem) -> str:
+def problem_message(tr: Translator, problem: data.Problem) -> str:
     if problem.code == ProblemCode.REQUIRED:
         return tr._("Please write what happened and what you learned.")
     if problem.code == ProblemCode.TOO_SHORT:
@@ -259,7 +259,7 @@ def problem_message(tr: Translator, problem: lessons.Problem) -> str:
     )
 
 
-def problems_notice(tr: Translator, problems: Sequence[lessons.Problem]) -> str:
+def problems_notice(tr: Translator, problems: Sequence[data.Problem]) -> str:
     """Every problem of a draft, in one line."""
     return " ".join(problem_message(tr, p) for p in problems)
 

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import Block, DividerBlock
 from bot.core.blockkit import Rendered, as_dicts, context, given_back, section, sections
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape, truncate
-from bot.lessons.service import ListedLesson
+from bot.lessons.data import ListedLesson
 from bot.mentoring.ids import MAX_TOPICS, ProfileStatus, RequestStatus
 from bot.mentoring.views import SNIPPET, slack_date, topic_label, topic_list, usage, user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.lessons.service import ListedLesson
+from bot.lessons.data import ListedLesson
 from bot.mentoring import requests
 from bot.mentoring.notices import (
     ListedMentor,

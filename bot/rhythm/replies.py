@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.lessons import service as lessons
+from bot.lessons.data import Problem
 from bot.rhythm.ids import PROMPT, RAISED_HANDS
 from storage.rhythm import queries
 from storage.rhythm.models import PromptReply, ScheduledPost
@@ -54,7 +55,7 @@ def get_prompt_post(session: Session, team_id: str, post_id: int) -> ScheduledPo
 class ReplyResult:
     lesson_id: int | None = None  # set when the reply was saved now
     duplicate: bool = False  # this reply was saved before (a repeated event)
-    problems: tuple[lessons.Problem, ...] = ()  # why it could not be a lesson
+    problems: tuple[Problem, ...] = ()  # why it could not be a lesson
 
 
 def save_reply(

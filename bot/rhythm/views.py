@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerB
 from bot.core.blockkit import FALLBACK_MAX, MESSAGE_BLOCKS_MAX, Rendered, as_dicts, context, section, sections
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape, truncate
-from bot.lessons.service import Problem
+from bot.lessons.data import Problem
 from bot.lessons.views import problem_message
 from bot.rhythm.commands import CUSTOM_LIMIT, CUSTOM_MAX, MAX_PAUSE_WEEKS, Field, InvalidValue
 from bot.rhythm.data import ChannelLanguage, ChannelSettings, PromptInfo

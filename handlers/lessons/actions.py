@@ -9,6 +9,7 @@ from slack_bolt import Ack, BoltContext
 
 from bot.core import tags
 from bot.lessons import flows, service, views
+from bot.lessons.data import TEXT_MAX
 from bot.lessons.ids import VoteKind
 from bot.lessons.views import ModalState
 from handlers import payloads
@@ -53,7 +54,7 @@ def save_message(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     team_id, user_id, channel_id = shortcut.team_id, shortcut.user_id, shortcut.channel_id
     tr = flows.language_for(deps, team_id, user_id, channel_id)
     text = deps.slack.readable(team_id, shortcut.text.raw)
-    too_long = service.validate(service.LessonDraft(text=text)) if len(text) > service.TEXT_MAX else []
+    too_long = service.validate(service.LessonDraft(text=text)) if len(text) > TEXT_MAX else []
     state = ModalState(
         text=text,
         tags=tags.extract(text),

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.mrkdwn import escape
+from bot.lessons.data import TEXT_MAX
 from bot.lessons.ids import LessonAction, LessonBlock, LessonCallback, LessonOption
-from bot.lessons.service import TEXT_MAX
 from bot.lessons.voting import DEBOUNCE
 from localslack.clock import FakeClock
 from localslack.workspace import LocalWorkspace

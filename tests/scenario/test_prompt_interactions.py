@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.i18n import translator
+from bot.lessons.data import TEXT_MAX
 from bot.lessons.ids import LessonBlock, LessonCallback, LessonOption
-from bot.lessons.service import TEXT_MAX
 from bot.lessons.views import parse_metadata
 from bot.rhythm.ids import RhythmAction, RhythmBlock
 from bot.rhythm.prompts import next_prompt

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, func, select, update
 
+from bot.lessons.data import ListedLesson
 from bot.lessons.search import SEARCH_LIMIT, SearchHit, query_terms, search, search_lessons
-from bot.lessons.service import ListedLesson
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.search import like_search_lesson_ids, search_lesson_ids

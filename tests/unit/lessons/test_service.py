@@ -8,21 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
-from bot.lessons import service as lessons
+from bot.lessons.data import OPTIONAL_MAX, TEXT_MAX, TEXT_MIN, LessonCard, ListedLesson, Posting, Problem
 from bot.lessons.ids import VoteKind
 from bot.lessons.service import (
-    OPTIONAL_MAX,
-    TEXT_MAX,
-    TEXT_MIN,
     Field,
-    LessonCard,
     LessonDraft,
     LessonInvalid,
-    ListedLesson,
     NotAllowed,
     NotFound,
-    Posting,
-    Problem,
     author_hash,
     card_of,
     create_lesson,
@@ -341,7 +334,7 @@ def test_database_cascades_without_the_orm(db: Database) -> None:
 
 
 def test_module_limits_are_consistent() -> None:
-    assert 0 < lessons.TEXT_MIN < lessons.OPTIONAL_MAX < lessons.TEXT_MAX <= 3000
+    assert 0 < TEXT_MIN < OPTIONAL_MAX < TEXT_MAX <= 3000
 
 
 # --- plain data for the views -----------------------------------------------------------------------

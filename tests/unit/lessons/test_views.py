@@ -13,8 +13,8 @@ from slack_sdk.models.blocks import Block
 from bot.core.blockkit import FALLBACK_MAX, MESSAGE_BLOCKS_MAX, SECTION_MAX, VIEW_BLOCKS_MAX, Rendered
 from bot.core.i18n import Translator, translator
 from bot.core.mrkdwn import escape
+from bot.lessons.data import OPTIONAL_MAX, TEXT_MAX, LessonCard, ListedLesson
 from bot.lessons.ids import LessonAction, LessonBlock, LessonOption
-from bot.lessons.service import OPTIONAL_MAX, TEXT_MAX, LessonCard, ListedLesson
 from bot.lessons.views import (
     INPUT_MAX,
     SNIPPET,

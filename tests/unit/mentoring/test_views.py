@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.blockkit import Rendered
 from bot.core.i18n import Translator, translator
-from bot.lessons.service import ListedLesson
+from bot.lessons.data import ListedLesson
 from bot.mentoring import notices, views
 from bot.mentoring.ids import FollowUpAnswerKind, MentorAction, OfferStatus
 from handlers import payloads

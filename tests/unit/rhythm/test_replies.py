@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.core import mrkdwn
 from bot.lessons import service as lessons
+from bot.lessons.data import TEXT_MAX
 from bot.rhythm import replies
 from storage.db import Database
 from storage.lessons.models import Lesson
@@ -77,7 +78,7 @@ def test_a_reply_is_saved_once_as_a_lesson_linked_to_its_prompt(db: Database) ->
 
     short = save(db, post_id, "1772438600.000300", "ok")
     assert short.lesson_id is None and [p.code for p in short.problems] == ["too_short"]
-    long = save(db, post_id, "1772438700.000400", "x" * (lessons.TEXT_MAX + 1))
+    long = save(db, post_id, "1772438700.000400", "x" * (TEXT_MAX + 1))
     assert [p.code for p in long.problems] == ["too_long"]
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Lesson)) == 1
