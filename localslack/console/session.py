@@ -35,7 +35,7 @@ from localslack.standin import JSON, Channel, Ephemeral, Message, OpenView
 from localslack.workspace import LocalWorkspace
 
 RunDue = Callable[[Deps, datetime], object]
-"""Runs every scheduled job due at the given time (e.g. bot.rhythm.runner.run_due). The console
+"""Runs every scheduled job due at the given time (e.g. bot.rhythm.jobs.run_due). The console
 calls it after every input and, during `:wait`, at every quarter hour the clock passes."""
 
 WAIT_STEP = timedelta(minutes=15)
