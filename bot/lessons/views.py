@@ -315,14 +315,7 @@ def lesson_gone(tr: Translator) -> str:
     return tr._("That lesson has been deleted.")
 
 
-def search_what(tr: Translator) -> str:
-    return tr._("What should I look for? Try /lesson search onboarding")
-
-
-# --- lists: search results, "my lessons", help ------------------------------------------------------------
-
-
-def _item(tr: Translator, item: ListedLesson, *, show_anonymous_flag: bool) -> list[Block]:
+def list_item(tr: Translator, item: ListedLesson, *, show_anonymous_flag: bool) -> list[Block]:
     meta = [f"*#{item.id}*", f"👍 {item.useful}", f"✅ {item.applied}"]
     if item.tags:
         meta.append(tag_list(item.tags))
@@ -333,21 +326,6 @@ def _item(tr: Translator, item: ListedLesson, *, show_anonymous_flag: bool) -> l
     return [section(escape(truncate(item.text, SNIPPET))), context(" · ".join(meta))]
 
 
-def search_results(tr: Translator, query: str, items: Sequence[ListedLesson]) -> Rendered:
-    shown = escape(truncate(query, 200))
-    if not items:
-        text = tr._("No lessons match *{query}* yet. Try fewer or shorter words, or share one with /lesson.")
-        text = text.format(query=shown)
-        return Rendered(text, as_dicts([section(text)]))
-    head = tr.ngettext(
-        "{n} lesson matches *{query}*", "Top {n} lessons matching *{query}*", len(items)
-    ).format(n=len(items), query=shown)
-    blocks: list[Block] = [section(head), DividerBlock()]
-    for item in items:
-        blocks += _item(tr, item, show_anonymous_flag=False)
-    return Rendered(head, as_dicts(blocks))
-
-
 def my_lessons(tr: Translator, items: Sequence[ListedLesson]) -> Rendered:
     if not items:
         text = tr._("You have not shared any lessons yet. Try /lesson followed by what you learned.")
@@ -355,7 +333,7 @@ def my_lessons(tr: Translator, items: Sequence[ListedLesson]) -> Rendered:
     head = tr._("Your latest lessons (only you can see this). Delete one with /lesson delete <id>.")
     blocks: list[Block] = [section(escape(head)), DividerBlock()]
     for item in items:
-        blocks += _item(tr, item, show_anonymous_flag=True)
+        blocks += list_item(tr, item, show_anonymous_flag=True)
     return Rendered(escape(head), as_dicts(blocks))
 
 

@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from bot.core.blockkit import given_back
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.lessons import flows, service, views
+from bot.lessons import flows, search_views, service, views
 from bot.lessons.commands import LessonCommand, Verb, parse
 from bot.lessons.views import ModalState
 from handlers import payloads
@@ -78,9 +78,9 @@ def _open_form(
 
 def _search(ack: Ack, deps: Deps, tr: Translator, cmd: payloads.Command, asked: LessonCommand) -> None:
     if not asked.text:
-        ack(text=views.search_what(tr))
+        ack(text=search_views.search_what(tr))
         return
-    rendered = views.search_results(tr, asked.text, flows.find_lessons(deps, cmd.team_id, asked.text))
+    rendered = search_views.search_results(tr, asked.text, flows.find_lessons(deps, cmd.team_id, asked.text))
     ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
 
 

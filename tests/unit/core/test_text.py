@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from bot.core import mrkdwn, tags
+from bot.core import mrkdwn, tags, words
 from bot.core.mrkdwn import chunks, escape, truncate
 
 # --- tags.extract -----------------------------------------------------------------------------------
@@ -334,3 +334,22 @@ def test_typed_text_escaped_once_is_what_slack_sends_and_round_trips() -> None:
     assert mrkdwn.from_slack(wire) == typed, "decoding what Slack sends gives the typed text back"
     assert mrkdwn.mentioned_users("<@U1> <@U2|x> <@U1>") == ["U1", "U2"]
     assert mrkdwn.mentioned_channels("<#C1> <#C2|named> <#C1>") == ["C1"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("serach", "search"),
+        ("seach", "search"),
+        ("slet", "slett"),
+        ("hjlep", "hjelp"),
+        ("SØK", "søk"),
+        ("mine", "mine"),
+        ("banana", None),
+        ("se", None),
+        ("deploy", None),
+    ],
+)
+def test_a_slip_of_the_keyboard_finds_the_word_meant(typed: str, meant: str | None) -> None:
+    vocabulary = ["search", "søk", "mine", "delete", "slett", "help", "hjelp", "anon", "anonym"]
+    assert words.closest(typed, vocabulary) == meant

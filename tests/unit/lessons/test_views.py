@@ -15,6 +15,7 @@ from bot.core.i18n import Translator, translator
 from bot.core.mrkdwn import escape
 from bot.lessons.data import OPTIONAL_MAX, TEXT_MAX, LessonCard, ListedLesson
 from bot.lessons.ids import LessonAction, LessonBlock, LessonOption
+from bot.lessons.search_views import search_results
 from bot.lessons.views import (
     INPUT_MAX,
     SNIPPET,
@@ -27,7 +28,6 @@ from bot.lessons.views import (
     modal_context,
     my_lessons,
     parse_metadata,
-    search_results,
 )
 
 LANGUAGES = ["en", "nb"]
