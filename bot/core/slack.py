@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from slack_sdk import WebClient
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 PEOPLE_CACHE_SECONDS = 300.0
 PEOPLE_CACHE_MAX = 10_000
 MISS_CACHE_SECONDS = 30.0
+# Private memberships decide who may see a lesson: asked again after a minute, so someone who leaves
+# a private channel stops finding its lessons within that.
+MEMBERSHIP_CACHE_SECONDS = 60.0
+MEMBERSHIP_PAGES_MAX = 20  # 20 pages of 200: more private conversations than anyone has
 # A person's locale is looked up before some acks: never let that lookup cost more than this.
 QUICK_TIMEOUT_SECONDS = 1
 
@@ -62,6 +67,24 @@ class UserInfo:
     title: str
     locale: str | None  # Slack's locale for the person, e.g. "nb-NO" (users.info include_locale)
     name: str  # how the person is shown: display name, else real name, else handle
+
+
+class Conversation(StrEnum):
+    """What kind of conversation a channel id is, as Slack says (never guessed from the id)."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"  # a private channel
+    GROUP_DM = "group_dm"
+    DM = "dm"
+    UNKNOWN = "unknown"  # Slack would not say: Erfaring cannot see it (or Slack is down)
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    kind: Conversation
+    members: int | None = None  # how many people are in it, when Slack says
+    name: str | None = None
+    error: str | None = None  # why it is UNKNOWN: Slack's error code
 
 
 @dataclass(frozen=True)
@@ -101,6 +124,7 @@ class SlackGateway:
         self._monotonic = monotonic
         self._people: dict[tuple[str, str], tuple[float, UserInfo | None]] = {}
         self._channels: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+        self._memberships: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
     # -- clients -------------------------------------------------------------------------------------
@@ -152,6 +176,7 @@ class SlackGateway:
         with self._lock:
             self._people.clear()
             self._channels.clear()
+            self._memberships.clear()
 
     def is_admin(self, team_id: str, user_id: str, configured: frozenset[str]) -> bool:
         """Slack workspace admins and owners (asked fresh), plus anyone named in ERFARING_ADMINS."""
@@ -178,23 +203,80 @@ class SlackGateway:
 
     def channel_info(self, team_id: str, channel_id: str, *, fresh: bool = False) -> dict[str, Any] | None:
         """conversations.info's channel, remembered for a few minutes; None when Slack cannot say."""
+        return self._channel(team_id, channel_id, fresh)[0]
+
+    def _channel(
+        self, team_id: str, channel_id: str, fresh: bool
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """(the channel, None), or (None, Slack's error code)."""
         key = (team_id, channel_id)
         now = self._monotonic()
         if not fresh:
             with self._lock:
                 cached = self._channels.get(key)
             if cached is not None and now - cached[0] < PEOPLE_CACHE_SECONDS:
-                return cached[1]
+                return cached[1], None
         try:
             channel = self.client(team_id).conversations_info(channel=channel_id).get("channel") or {}
         except SlackApiError as exc:
             log.info("conversations.info failed for a channel: %s", error_code(exc))
-            return None
+            return None, error_code(exc)
         with self._lock:
             if len(self._channels) >= PEOPLE_CACHE_MAX:
                 self._channels.clear()
             self._channels[key] = (now, dict(channel))
-        return dict(channel)
+        return dict(channel), None
+
+    def conversation(self, team_id: str, channel_id: str, *, fresh: bool = False) -> ConversationInfo:
+        """Public channel, private channel, group DM or DM, as conversations.info says; UNKNOWN (with
+        Slack's error code) when Slack will not say: a conversation the app cannot see, or an outage."""
+        channel, error = self._channel(team_id, channel_id, fresh)
+        if not channel:
+            return ConversationInfo(Conversation.UNKNOWN, error=error or "unknown_error")
+        members = channel.get("num_members")
+        count = int(members) if isinstance(members, int) else None
+        name = str(channel["name"]) if channel.get("name") else None
+        if channel.get("is_im"):
+            return ConversationInfo(Conversation.DM, 2, name)
+        if channel.get("is_mpim"):
+            return ConversationInfo(Conversation.GROUP_DM, count, name)
+        if channel.get("is_private") or channel.get("is_group"):
+            return ConversationInfo(Conversation.PRIVATE, count, name)
+        return ConversationInfo(Conversation.PUBLIC, count, name)
+
+    def private_channels(self, team_id: str, user_id: str) -> frozenset[str] | None:
+        """The private channels and group DMs `user_id` is in (that the app can see: users.conversations
+        with the bot token), remembered for a minute; None when Slack cannot say."""
+        key = (team_id, user_id)
+        now = self._monotonic()
+        with self._lock:
+            cached = self._memberships.get(key)
+        if cached is not None and now - cached[0] < MEMBERSHIP_CACHE_SECONDS:
+            return cached[1]
+        found: set[str] = set()
+        cursor: str | None = None
+        try:
+            for _ in range(MEMBERSHIP_PAGES_MAX):
+                response = self.client(team_id).users_conversations(
+                    user=user_id,
+                    types="private_channel,mpim",
+                    exclude_archived=False,
+                    limit=200,
+                    cursor=cursor,
+                )
+                found.update(str(c["id"]) for c in response.get("channels") or [] if c.get("id"))
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    break
+        except SlackApiError as exc:
+            log.warning("users.conversations failed for a user: %s", error_code(exc))
+            return None
+        channels = frozenset(found)
+        with self._lock:
+            if len(self._memberships) >= PEOPLE_CACHE_MAX:
+                self._memberships.clear()
+            self._memberships[key] = (now, channels)
+        return channels
 
     def channel_names(self, team_id: str, channel_ids: Iterable[str], limit: int = 10) -> dict[str, str]:
         found: dict[str, str] = {}

@@ -27,6 +27,8 @@ class Lesson(Base):
     source_link: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # Who may find the lesson (storage.lessons.visibility): decided where it was shared, never inferred later.
+    visibility: Mapped[str] = mapped_column(String(16), default="pending")
     prompt_post_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -38,6 +40,7 @@ class Lesson(Base):
         Index("ix_lessons_team_created", "team_id", "created_at"),
         Index("ix_lessons_team_author", "team_id", "author_hash"),
         Index("ix_lessons_message", "team_id", "channel_id", "message_ts"),
+        Index("ix_lessons_team_visibility", "team_id", "visibility", "channel_id"),
         Index("ix_lessons_team_id", "team_id", "id"),  # search: migration 0007
     )
 

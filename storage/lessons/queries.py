@@ -7,9 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage.db import rowcount
+from storage.lessons import visibility
 from storage.lessons.models import Lesson, Vote
 
 USEFUL, APPLIED = "useful", "applied"
@@ -127,3 +129,31 @@ def vote_for_update(session: Session, lesson_id: int, user_id: str, kind: str) -
     SELECT ... FOR UPDATE; SQLite serialises writers anyway)."""
     query = select(Vote).where(Vote.lesson_id == lesson_id, Vote.user_id == user_id, Vote.kind == kind)
     return session.scalar(query.with_for_update())
+
+
+def pending_visibility(session: Session, limit: int) -> list[tuple[int, str, str]]:
+    """(id, team, channel) of lessons whose visibility is not settled yet, oldest first."""
+    rows = session.execute(
+        select(Lesson.id, Lesson.team_id, Lesson.channel_id)
+        .where(Lesson.visibility == visibility.PENDING, Lesson.channel_id.is_not(None))
+        .order_by(Lesson.id)
+        .limit(limit)
+    ).all()
+    return [(int(row.id), str(row.team_id), str(row.channel_id)) for row in rows]
+
+
+def settle_visibility(session: Session, team_id: str, channel_id: str, to: str) -> int:
+    """Every still-pending lesson shared in `channel_id` gets visibility `to`; how many did."""
+    if to not in visibility.VISIBILITIES:
+        raise ValueError(to)
+    result = session.execute(
+        update(Lesson)
+        .where(
+            Lesson.team_id == team_id,
+            Lesson.channel_id == channel_id,
+            Lesson.visibility == visibility.PENDING,
+        )
+        .values(visibility=to)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(result)
