@@ -145,6 +145,11 @@ class SlackStandIn(Served):
         with self._lock:
             self.channel(channel).members.add(self.user(user).id)
 
+    def remove_member(self, channel: str, user: str) -> None:
+        """`user` leaves the channel (or is removed): Slack stops listing it among their conversations."""
+        with self._lock:
+            self.channel(channel).members.discard(user)
+
     def restore(
         self, users: Iterable[User], channels: Iterable[Channel], messages: Iterable[Message]
     ) -> None:

@@ -75,3 +75,12 @@ def test_users_conversations_paginates(ws: Workspace) -> None:
             break
     assert pages == 3 and seen == ["general", "room-0", "room-1", "room-2", "room-3", "room-4"]
     assert api_error(ws.client.users_conversations, user=ws.bob.id, cursor="not-a-cursor") == "invalid_cursor"
+
+
+def test_a_member_who_leaves_a_private_channel_is_no_longer_listed_in_it(ws: Workspace) -> None:
+    ws.standin.add_member(ws.team.id, ws.alice.id)
+    listed = ws.client.users_conversations(user=ws.alice.id, types="private_channel")["channels"]
+    assert ws.team.id in [c["id"] for c in listed]
+    ws.standin.remove_member(ws.team.id, ws.alice.id)
+    listed = ws.client.users_conversations(user=ws.alice.id, types="private_channel")["channels"]
+    assert ws.team.id not in [c["id"] for c in listed]
