@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.clock import Clock
 from bot.core.language import Languages
+from bot.core.outbox import Outbox
 from bot.core.settings import Settings
 from bot.core.slack import SlackGateway
 from storage.db import Database
@@ -18,6 +19,10 @@ class Deps:
     clock: Clock
     slack: SlackGateway
     languages: Languages
+    outbox: Outbox = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.outbox = Outbox(self)
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock, slack: SlackGateway) -> Deps:

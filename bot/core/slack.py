@@ -7,10 +7,12 @@ many workspaces later changes `client()` alone.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -38,6 +40,9 @@ MEMBERSHIP_CACHE_SECONDS = 60.0
 MEMBERSHIP_PAGES_MAX = 20  # 20 pages of 200: more private conversations than anyone has
 # A person's locale is looked up before some acks: never let that lookup cost more than this.
 QUICK_TIMEOUT_SECONDS = 1
+
+
+_DELIVERING: contextvars.ContextVar[bool] = contextvars.ContextVar("erfaring_delivering", default=False)
 
 
 def make_client(token: str | None, base_url: str, *, max_retries: int = 3, timeout: int = 10) -> WebClient:
@@ -117,10 +122,12 @@ class SlackGateway:
         client: WebClient | Callable[[str], WebClient],
         *,
         quick_client: WebClient | Callable[[str], WebClient] | None = None,
+        delivery_client: WebClient | Callable[[str], WebClient] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._quick = quick_client
+        self._delivery = delivery_client
         self._monotonic = monotonic
         self._people: dict[tuple[str, str], tuple[float, UserInfo | None]] = {}
         self._channels: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
@@ -130,8 +137,20 @@ class SlackGateway:
     # -- clients -------------------------------------------------------------------------------------
 
     def client(self, team_id: str) -> WebClient:
-        """The workspace's client. The one place that decides which token speaks for a workspace."""
-        return self._client(team_id) if callable(self._client) else self._client
+        """The workspace's client. The one place that decides which token speaks for a workspace.
+
+        Inside `delivering()` (the outbox's workers) it is the delivery client, which does not retry
+        or sleep on 429 itself: the outbox retries, and paces the conversation instead."""
+        chosen = self._delivery if _DELIVERING.get() and self._delivery is not None else self._client
+        return chosen(team_id) if callable(chosen) else chosen
+
+    @contextlib.contextmanager
+    def delivering(self) -> Iterator[None]:
+        token = _DELIVERING.set(True)
+        try:
+            yield
+        finally:
+            _DELIVERING.reset(token)
 
     def _quick_client(self, team_id: str) -> WebClient:
         quick = self._quick
@@ -330,6 +349,26 @@ class SlackGateway:
             self.client(team_id).views_open(trigger_id=trigger_id, view=view)
         except SlackApiError as exc:
             return error_code(exc)
+        return None
+
+    def posted_with(
+        self, team_id: str, channel_id: str, event_type: str, key: object, oldest: float
+    ) -> str | None:
+        """The ts of the app's message in `channel_id` carrying metadata `event_type` with
+        `event_payload.key == key`, posted since `oldest` (epoch seconds): how a retry after a crash
+        sees that its post went out. None when there is none, or the history cannot be read."""
+        try:
+            response = self.client(team_id).conversations_history(
+                channel=channel_id, oldest=f"{oldest:.6f}", limit=200, include_all_metadata=True
+            )
+        except SlackApiError as exc:
+            log.info("cannot read %s's history for an earlier post (%s)", channel_id, error_code(exc))
+            return None
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == event_type and payload.get("key") == key:
+                return str(message.get("ts"))
         return None
 
     def permalink(self, team_id: str, channel_id: str, ts: str) -> str | None:

@@ -1,0 +1,237 @@
+"""bot.core.outbox and storage.core.outbox on every backend: effects stored with their change, claimed
+with a lease, delivered once, retried on passing trouble, told on failure, paced per conversation."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+
+from bot.core import outbox
+from bot.core.deps import Deps
+from bot.core.outbox import Effect, Permanent
+from bot.core.settings import Settings
+from bot.core.slack import SlackGateway
+from localslack.clock import FakeClock
+from storage.core import outbox as store
+from storage.db import Database
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+delivered: list[tuple[str, dict[str, Any], int]] = []
+failures: list[tuple[int, str]] = []
+script: dict[str, list[object]] = {}  # what each kind's next deliveries do: "ok", an exception, a result
+
+
+def _slack_error(code: str, status: int = 200, headers: dict[str, str] | None = None) -> SlackApiError:
+    response = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="https://slack.test/api/chat.postMessage",
+        req_args={},
+        data={"ok": False, "error": code},
+        headers=headers or {},
+        status_code=status,
+    )
+    return SlackApiError(code, response)
+
+
+def _deliver(deps: Deps, effect: Effect) -> Mapping[str, Any] | None:
+    step = script.get(effect.kind, []).pop(0) if script.get(effect.kind) else "ok"
+    if isinstance(step, BaseException):
+        raise step
+    delivered.append((effect.kind, dict(effect.payload), effect.attempts))
+    return step if isinstance(step, dict) else {"ok": True}
+
+
+def _failed(deps: Deps, effect: Effect, code: str) -> None:
+    failures.append((effect.id, code))
+
+
+outbox.handles("test.post", on_failure=_failed)(_deliver)
+outbox.handles("test.refresh")(_deliver)
+
+
+@pytest.fixture
+def deps(db: Database) -> Deps:
+    delivered.clear()
+    failures.clear()
+    script.clear()
+    settings = Settings(bot_token="xoxb-test", signing_secret="s")
+    return Deps.build(settings, db, FakeClock(NOW), SlackGateway(None))  # type: ignore[arg-type]
+
+
+def put(
+    deps: Deps, kind: str = "test.post", channel: str | None = "C1", coalesce: str | None = None, n: int = 1
+) -> int | None:
+    with deps.db.session() as session:
+        return outbox.enqueue(
+            session, deps, team_id="T1", kind=kind, payload={"n": n}, channel=channel, coalesce=coalesce
+        )
+
+
+def statuses(deps: Deps) -> list[str]:
+    with deps.db.read_session() as session:
+        return [e.status for e in store.effects(session)]
+
+
+def test_an_effect_is_delivered_once_and_recorded_with_what_slack_answered(deps: Deps) -> None:
+    script["test.post"] = [{"ts": "1.000001"}]
+    put(deps)
+    assert deps.outbox.drain() == 1
+    assert delivered == [("test.post", {"n": 1}, 1)]
+    assert deps.outbox.drain() == 0, "nothing is delivered twice"
+    with deps.db.read_session() as session:
+        [effect] = store.effects(session)
+        assert (effect.status, effect.result, effect.pending_key) == ("done", '{"ts":"1.000001"}', None)
+
+
+def test_an_effect_is_not_delivered_before_its_transaction_commits(deps: Deps) -> None:
+    with pytest.raises(RuntimeError), deps.db.session() as session:
+        outbox.enqueue(session, deps, team_id="T1", kind="test.post", payload={"n": 1})
+        raise RuntimeError("the listener failed before the commit")
+    assert deps.outbox.drain() == 0 and statuses(deps) == []
+
+
+def test_unknown_kinds_are_refused_when_stored(deps: Deps) -> None:
+    with pytest.raises(ValueError), deps.db.session() as session:
+        outbox.enqueue(session, deps, team_id="T1", kind="nobody.handles.this", payload={})
+
+
+def test_refreshes_of_one_message_coalesce_while_one_waits(deps: Deps) -> None:
+    first = put(deps, "test.refresh", channel="C7", coalesce="lesson:7")
+    assert first is not None
+    assert put(deps, "test.refresh", channel="C7", coalesce="lesson:7") is None, "the waiting one will do"
+    assert put(deps, "test.refresh", channel="C8", coalesce="lesson:8") is not None
+    deps.outbox.drain()
+    assert len(delivered) == 2
+    assert put(deps, "test.refresh", channel="C7", coalesce="lesson:7") is not None, "after delivery, anew"
+
+
+def test_passing_trouble_is_retried_with_backoff_and_429_waits_for_retry_after(deps: Deps) -> None:
+    clock = deps.clock
+    assert isinstance(clock, FakeClock)
+    script["test.post"] = [
+        _slack_error("internal_error", 500),
+        _slack_error("ratelimited", 429, {"Retry-After": "30"}),
+    ]
+    put(deps)
+    deps.outbox.drain()
+    assert delivered == [] and statuses(deps) == ["pending"]
+    clock.advance(timedelta(seconds=2))  # the first backoff is about a second
+    deps.outbox.drain()
+    assert delivered == [], "now a 429"
+    clock.advance(timedelta(seconds=20))
+    assert deps.outbox.drain() == 0, "Retry-After said 30 s"
+    put(deps, n=2)  # another message to the same conversation waits as well
+    clock.advance(timedelta(seconds=5))
+    assert deps.outbox.drain() == 0, "the conversation is held for Retry-After"
+    clock.advance(timedelta(seconds=6))
+    deps.outbox.drain()
+    clock.advance(timedelta(seconds=2))
+    deps.outbox.drain()
+    assert [(d[1]["n"], d[2]) for d in delivered] == [(1, 3), (2, 1)], "in order, one at a time"
+
+
+def test_errors_retrying_cannot_fix_are_failed_and_told(deps: Deps) -> None:
+    script["test.post"] = [_slack_error("channel_not_found"), Permanent("lesson_deleted")]
+    first, second = put(deps), put(deps, channel="C2")
+    deps.outbox.drain()
+    assert failures == [(first, "channel_not_found"), (second, "lesson_deleted")]
+    assert statuses(deps) == ["failed", "failed"]
+
+
+def test_an_effect_that_keeps_failing_ends_dead_and_told(deps: Deps) -> None:
+    clock = deps.clock
+    assert isinstance(clock, FakeClock)
+    deps.outbox.max_attempts = 3
+    script["test.post"] = [ConnectionResetError("reset")] * 3
+    put(deps)
+    for _ in range(4):
+        deps.outbox.drain()
+        clock.advance(timedelta(minutes=6))
+    assert statuses(deps) == ["dead"] and failures and failures[0][1] == "gave_up:ConnectionResetError"
+
+
+def test_a_worker_that_dies_leaves_a_lease_another_takes_over(deps: Deps) -> None:
+    clock = deps.clock
+    assert isinstance(clock, FakeClock)
+    put(deps)
+    with deps.db.session() as session:  # a worker claims it, then is killed before it finishes
+        [claimed] = store.claim(
+            session,
+            now=clock.now(),
+            worker="dead-worker",
+            lease=timedelta(seconds=60),
+            limit=5,
+            pace=timedelta(0),
+        )
+    assert deps.outbox.drain() == 0, "leased: nobody else takes it"
+    clock.advance(timedelta(seconds=61))
+    assert deps.outbox.drain() == 1
+    assert delivered == [("test.post", {"n": 1}, 2)], "the second attempt knows it is one"
+    with deps.db.session() as session:
+        assert not store.finish(session, claimed.id, "dead-worker", now=clock.now()), "the lost lease is lost"
+
+
+def test_a_conversation_gets_one_message_at_a_time_and_at_most_one_a_second(deps: Deps) -> None:
+    clock = deps.clock
+    assert isinstance(clock, FakeClock)
+    for n in range(3):
+        put(deps, n=n)
+    put(deps, channel="C2", n=9)
+    deps.outbox.drain()
+    assert sorted(d[1]["n"] for d in delivered) == [0, 9], "C1 got one, C2 got its own"
+    clock.advance(timedelta(milliseconds=500))
+    deps.outbox.drain()
+    assert len(delivered) == 2, "C1 waits a second between messages"
+    clock.advance(timedelta(milliseconds=600))
+    deps.outbox.drain()
+    clock.advance(timedelta(seconds=1.1))
+    deps.outbox.drain()
+    assert [d[1]["n"] for d in delivered if d[1]["n"] != 9] == [0, 1, 2]
+
+
+def test_stopping_gives_claimed_effects_back(deps: Deps) -> None:
+    put(deps)
+    with deps.db.session() as session:
+        store.claim(
+            session,
+            now=NOW,
+            worker=deps.outbox.worker,
+            lease=timedelta(seconds=60),
+            limit=5,
+            pace=timedelta(0),
+        )
+    deps.outbox.stop(timeout=0.1)
+    assert statuses(deps) == ["pending"]
+    with deps.db.read_session() as session:
+        [effect] = store.effects(session)
+        assert effect.attempts == 0, "a released claim does not count as an attempt"
+
+
+def test_two_workers_deliver_each_effect_once(db: Database) -> None:
+    settings = Settings(bot_token="xoxb-test", signing_secret="s")
+    clock = FakeClock(NOW)
+    one = Deps.build(settings, db, clock, SlackGateway(None))  # type: ignore[arg-type]
+    two = Deps.build(settings, db, clock, SlackGateway(None))  # type: ignore[arg-type]
+    delivered.clear()
+    script.clear()
+    for n in range(40):
+        put(one, channel=f"C{n}", n=n)
+    barrier = threading.Barrier(2)
+
+    def run(deps: Deps) -> None:
+        barrier.wait()
+        deps.outbox.drain()
+
+    threads = [threading.Thread(target=run, args=(d,)) for d in (one, two)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(d[1]["n"] for d in delivered) == list(range(40))
