@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
@@ -33,7 +33,7 @@ from bot.mentoring.digest_section import digest_section as mentoring_digest_sect
 from bot.mentoring.jobs import run_due_mentoring
 from bot.rhythm import jobs as rhythm
 from bot.rhythm.digest import register_section
-from handlers import middleware
+from handlers import edge, middleware
 from localslack.console import run_console
 from localslack.driver import SlackDriver, wsgi_poster
 from localslack.executor import TrackingExecutor
@@ -88,9 +88,10 @@ def gateway(settings: Settings, client: WebClient) -> SlackGateway:
     return SlackGateway(client, quick_client=quick)
 
 
-def make_wsgi(app: App, db: Database) -> WSGIApplication:
-    """Slack's requests at POST /slack/events; GET /healthz answers 200 while the database answers."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+def make_wsgi(app: App, db: Database, signing_secret: str) -> WSGIApplication:
+    """Slack's requests at POST /slack/events, checked at the edge (handlers/edge.py) before Bolt
+    parses them; GET /healthz answers 200 while the database answers."""
+    slack = edge.guarded(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -131,7 +132,10 @@ def local_workspace(
     )
     executor = TrackingExecutor()
     app, deps = build_app(settings, db, clock=clock, listener_executor=executor)
-    driver = SlackDriver(LOCAL_SIGNING_SECRET, standin, wsgi_poster(make_wsgi(app, db)))
+    # Effects are delivered when the workspace settles; the fake clock decides when one is due, so
+    # pacing a conversation by a second would hold every second post until someone moves the clock.
+    deps.outbox.pace = timedelta(0)
+    driver = SlackDriver(LOCAL_SIGNING_SECRET, standin, wsgi_poster(make_wsgi(app, db, LOCAL_SIGNING_SECRET)))
     return LocalWorkspace(standin=standin, driver=driver, deps=deps, executor=executor, clock=clock, ids=ids)
 
 
@@ -167,7 +171,11 @@ def serve(settings: Settings, *, scheduler_enabled: bool) -> int:
                 "Erfaring listening on port %s (POST %s, GET %s)", settings.port, EVENTS_PATH, HEALTH_PATH
             )
             waitress_serve(
-                make_wsgi(app, db), host="0.0.0.0", port=settings.port, threads=8, ident="erfaring"
+                make_wsgi(app, db, settings.signing_secret or ""),
+                host="0.0.0.0",
+                port=settings.port,
+                threads=8,
+                ident="erfaring",
             )
     finally:
         if stop_scheduler:

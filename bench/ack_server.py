@@ -32,7 +32,7 @@ def erfaring_wsgi() -> WSGIApplication:
     settings = load_settings(os.environ, require_slack=True)
     db = app.open_database(settings)
     bolt_app, _ = app.build_app(settings, db)
-    return app.make_wsgi(bolt_app, db)
+    return app.make_wsgi(bolt_app, db, settings.signing_secret or "")
 
 
 def bare_wsgi() -> WSGIApplication:

@@ -32,6 +32,10 @@ class TrackingExecutor(ThreadPoolExecutor):
         if not future.cancelled() and future.exception() is not None:
             self.errors.append(future.exception())  # type: ignore[arg-type]
 
+    def idle(self) -> bool:
+        with self._lock:
+            return not self._pending
+
     def drain(self, timeout: float = 15.0) -> None:
         """Wait until no submitted work is left, including work submitted while waiting."""
         while True:

@@ -6,6 +6,7 @@ The scenario tests and the terminal console both run on this; app.py builds it
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from bot.core.clock import Clock
@@ -82,8 +83,15 @@ class LocalWorkspace:
     ids: dict[str, str] = field(default_factory=dict)
 
     def settle(self, timeout: float = 15.0) -> None:
-        """Let the work Bolt runs after ack() finish."""
-        self.executor.drain(timeout)
+        """Let the work Bolt runs after ack() finish, and deliver every effect due now (the outbox's
+        workers would do it in the background; here it happens before anyone looks)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.executor.drain(max(0.1, deadline - time.monotonic()))
+            if not self.deps.outbox.drain() and self.executor.idle():
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the app is still busy after {timeout}s")
 
     def user_id(self, name: str) -> str:
         return self.ids[name.lstrip("@")]

@@ -76,9 +76,9 @@ def test_healthz_answers_200_while_the_database_answers_and_503_when_not(
     ws: LocalWorkspace, tmp_path: Path
 ) -> None:
     app, _ = erfaring.build_app(ws.deps.settings, ws.deps.db, client=ws.deps.slack.client(ws.standin.team_id))
-    assert _call_wsgi(erfaring.make_wsgi(app, ws.deps.db), "/healthz").startswith("200")
+    assert _call_wsgi(erfaring.make_wsgi(app, ws.deps.db, "secret"), "/healthz").startswith("200")
     broken = Database(f"sqlite:///{tmp_path}/missing-dir/none.db")
-    assert _call_wsgi(erfaring.make_wsgi(app, broken), "/healthz").startswith("503")
+    assert _call_wsgi(erfaring.make_wsgi(app, broken, "secret"), "/healthz").startswith("503")
 
 
 def _free_port() -> int:
