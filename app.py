@@ -12,7 +12,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
@@ -22,13 +25,15 @@ from dotenv import load_dotenv
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 import handlers
 import scheduler
 from bot.core.clock import Clock, SystemClock
 from bot.core.deps import Deps
 from bot.core.settings import ConfigError, Settings, load_settings
-from bot.core.slack import QUICK_TIMEOUT_SECONDS, SlackGateway, make_client
+from bot.core.slack import QUICK_TIMEOUT_SECONDS, SlackGateway, error_code, make_client
 from bot.mentoring.digest_section import digest_section as mentoring_digest_section
 from bot.mentoring.jobs import run_due_mentoring
 from bot.rhythm import jobs as rhythm
@@ -47,6 +52,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("erfaring")
 EVENTS_PATH = "/slack/events"
+HTTP_THREADS = 8
+OUTBOX_THREADS = 4
+SHUTDOWN_SECONDS = 10.0
 HEALTH_PATH = "/healthz"
 # The console keeps its own database, so demo data never mixes with a real workspace's.
 CONSOLE_DATABASE_URL = "sqlite:///erfaring-console.db"
@@ -69,7 +77,7 @@ def build_app(
     app = App(
         client=client,
         signing_secret=settings.signing_secret,
-        # The token was checked when the client was made; auth.test at start-up would add a network hop.
+        # `serve` checks the token with auth.test itself and stops with one clear line when it fails.
         token_verification_enabled=False,
         listener_executor=listener_executor,
         logger=logging.getLogger("erfaring.bolt"),
@@ -85,7 +93,10 @@ def gateway(settings: Settings, client: WebClient) -> SlackGateway:
     """The Slack gateway: `client` for everything, and a no-retry, 1-second client for the lookups
     made before an ack (a person's language)."""
     quick = make_client(settings.bot_token, settings.api_url, max_retries=0, timeout=QUICK_TIMEOUT_SECONDS)
-    return SlackGateway(client, quick_client=quick)
+    # The outbox retries (and paces the conversation) itself: its client must not sleep on a 429.
+    delivery = make_client(settings.bot_token, settings.api_url, max_retries=0)
+    delivery.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=1)]
+    return SlackGateway(client, quick_client=quick, delivery_client=delivery)
 
 
 def make_wsgi(app: App, db: Database, signing_secret: str) -> WSGIApplication:
@@ -152,35 +163,72 @@ def open_database(settings: Settings) -> Database:
     return db
 
 
+def verify_token(client: WebClient, api_url: str, *, attempts: int = 3) -> str | None:
+    """auth.test before serving: None when the bot token works, else the one line to stop with."""
+    for attempt in range(1, attempts + 1):
+        try:
+            client.auth_test()
+            return None
+        except SlackApiError as exc:
+            return f"configuration error: SLACK_BOT_TOKEN: Slack refused it ({error_code(exc)})"
+        except OSError as exc:
+            if attempt == attempts:
+                return f"cannot reach Slack at {api_url} to check SLACK_BOT_TOKEN: {type(exc).__name__}"
+            time.sleep(2.0 * attempt)
+    return None
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM: stop taking requests; the finally blocks finish or hand back what is in flight."""
+    log.info("Erfaring stopping (signal %s)", signum)
+    raise SystemExit(0)
+
+
 def serve(settings: Settings, *, scheduler_enabled: bool) -> int:
     db = open_database(settings)
     app, deps = build_app(settings, db)
+    problem = verify_token(deps.slack.client(""), settings.api_url)
+    if problem:
+        print(f"erfaring: {problem}", file=sys.stderr)
+        db.dispose()
+        return 2
     stop_scheduler: Callable[[], None] | None = None
-    if scheduler_enabled:
-        stop_scheduler = scheduler.start(deps)
+    # Signal handlers belong to the main thread (tests also run `serve` on a thread of their own).
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    deps.outbox.start(threads=OUTBOX_THREADS)
     try:
+        if scheduler_enabled:
+            stop_scheduler = scheduler.start(deps)
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             log.info("Erfaring connecting to Slack in Socket Mode")
             SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
         else:
-            from waitress import serve as waitress_serve
+            from waitress import create_server
 
-            log.info(
-                "Erfaring listening on port %s (POST %s, GET %s)", settings.port, EVENTS_PATH, HEALTH_PATH
-            )
-            waitress_serve(
+            server = create_server(
                 make_wsgi(app, db, settings.signing_secret or ""),
                 host="0.0.0.0",
                 port=settings.port,
-                threads=8,
+                threads=HTTP_THREADS,
                 ident="erfaring",
             )
+            log.info(
+                "Erfaring listening on port %s (POST %s, GET %s)", settings.port, EVENTS_PATH, HEALTH_PATH
+            )
+            # On SystemExit (SIGTERM) or Ctrl-C waitress stops accepting and lets running requests
+            # finish (up to 5 s) before run() returns.
+            server.run()
     finally:
         if stop_scheduler:
             stop_scheduler()
+        deps.outbox.stop(timeout=SHUTDOWN_SECONDS)  # finish what is being delivered, hand back the rest
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
         db.dispose()
+        log.info("Erfaring stopped")
     return 0
 
 
