@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from localslack.standin import auth, chat, conversations, reactions, response_url, users, views
+from localslack.standin import auth, chat, conversations, files, reactions, response_url, users, views
 from localslack.standin.server import Faults, Method, Served, Server
 from localslack.standin.shapes import message_json
 from localslack.standin.state import (
@@ -32,6 +32,7 @@ METHODS: dict[str, Method] = {
     **chat.METHODS,
     **reactions.METHODS,
     **views.METHODS,
+    **files.METHODS,
 }
 
 
@@ -229,6 +230,12 @@ class SlackStandIn(Served):
         """An open modal or a published home view by id."""
         with self._lock:
             return self._state.find_view(view_id)
+
+    def files(self, channel: str | None = None) -> list[files.File]:
+        """Files the app uploaded (and shared in `channel`, when given), oldest first."""
+        with self._lock:
+            found = list(self._state.files.values())
+        return [f for f in found if channel is None or channel in f.channels]
 
     def im_channel(self, user: str) -> str:
         """The id of the user's DM with the app, created on first use."""

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any, Literal, Self
 from urllib.parse import parse_qs, urlsplit
 
-from localslack.standin import response_url
+from localslack.standin import files, response_url
 from localslack.standin.state import JSON, Call, SlackError, State
 
 Method = Callable[[State, JSON], JSON]
@@ -114,6 +114,7 @@ class Server:
         if self._http is not None:
             raise RuntimeError("the stand-in is already running")
         self._http = _HTTPServer(self)
+        self.state.base_url = self.base_url
         self._thread = threading.Thread(
             # stop() waits up to one poll interval: keep it short so tests tear down fast.
             target=self._http.serve_forever,
@@ -146,6 +147,13 @@ class Server:
             return self._api(parts.path[len("/api/") :], parts.query, headers, body)
         if parts.path.startswith(response_url.PATH):
             return self._response_url(parts.path[len(response_url.PATH) :], body)
+        if parts.path.startswith(files.PATH):
+            with self.state.lock:
+                status, answer = files.receive(self.state, parts.path[len(files.PATH) :], body)
+                self._record(
+                    "file_upload", {"file": parts.path[len(files.PATH) :], "bytes": len(body)}, answer, status
+                )
+            return status, answer, {}
         return 404, {"ok": False, "error": "not_found"}, {}
 
     def _api(self, method: str, query: str, headers: Mapping[str, str], body: bytes) -> Answer:
