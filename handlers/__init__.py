@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import lessons, mentoring, rhythm
+from handlers import commands, lessons, mentoring, rhythm
 
 FEATURES = (lessons, rhythm, mentoring)
 IGNORED_EVENTS = ("message", "reaction_added", "reaction_removed")
@@ -21,6 +21,7 @@ def ignore_event() -> None:
 
 
 def register_all(app: App) -> None:
+    app.command(commands.COMMAND)(commands.on_erfaring)
     for feature in FEATURES:
         feature.register(app)
     for event in IGNORED_EVENTS:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.rhythm.ids import COMMAND, RhythmAction
-from handlers.rhythm import actions, commands, events
+from handlers.rhythm import actions, events
 
 # What this feature needs Slack to send; the manifest test checks manifest.json against these.
 COMMANDS = (COMMAND,)
@@ -19,7 +19,8 @@ EVENTS = ("message.channels", "message.groups")
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(commands.on_erfaring)
+    # /erfaring itself is registered by handlers/__init__.py: handlers/commands.py routes the
+    # subcommands other features own, and the rest to commands.on_erfaring.
     app.action(RhythmAction.SHARE_FROM_PROMPT)(actions.share_lesson)
     app.action(RhythmAction.SHARE_FROM_NOTE)(actions.share_lesson)
     app.event("message", matchers=[events.is_thread_reply])(events.on_thread_reply)
