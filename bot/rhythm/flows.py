@@ -25,6 +25,7 @@ from bot.core.i18n import Translator, translator
 from bot.core.mrkdwn import escape
 from bot.core.slack import error_code
 from bot.lessons.views import ModalState, lesson_modal
+from bot.lessons.visibility import settle_pending
 from bot.rhythm import claims, prompts, replies, runs, subscriptions, views
 from bot.rhythm.claims import Claim, Status
 from bot.rhythm.commands import (
@@ -46,7 +47,7 @@ from bot.rhythm.commands import (
     parse_prompts,
 )
 from bot.rhythm.data import ChannelLanguage, ChannelSettings, DigestData
-from bot.rhythm.digest import SectionHook, build_digest
+from bot.rhythm.digest import SectionHook, build_digest, digest_period
 from bot.rhythm.digest_views import Decorations, digest_message
 from bot.rhythm.ids import METADATA_EVENT, PROMPT, Reaction
 from bot.rhythm.runs import Channel, Outcome
@@ -373,7 +374,6 @@ def post_claimed(
     claim: Claim,
     *,
     now: datetime,
-    force: bool,
     sleep: Callable[[float], None],
     sections: Sequence[SectionHook] | None,
 ) -> Outcome:
@@ -381,7 +381,7 @@ def post_claimed(
     pass is left for a later run to retry; one that will not is reported to the admins."""
     key = claim.key
     try:
-        rendered = _render(deps, sub, claim, now=now, force=force, sections=sections)
+        rendered = _render(deps, sub, claim, sections=sections)
     except Exception as exc:
         log.exception("building the weekly %s for %s failed", key.kind, sub.channel_id)
         detail = f"build_failed: {type(exc).__name__}"
@@ -406,15 +406,7 @@ def post_claimed(
     return Outcome.of(key, "posted", "", ts)
 
 
-def _render(
-    deps: Deps,
-    sub: Channel,
-    claim: Claim,
-    *,
-    now: datetime,
-    force: bool,
-    sections: Sequence[SectionHook] | None,
-) -> Rendered:
+def _render(deps: Deps, sub: Channel, claim: Claim, *, sections: Sequence[SectionHook] | None) -> Rendered:
     tr = translator(sub.language)  # the channel's language (bot.core.language), read for this run
     if claim.key.kind == PROMPT:
         # The claim row exists first, so the message's "Share a lesson" button can carry its id.
@@ -422,20 +414,33 @@ def _render(
             choice = prompts.next_prompt(session, sub.team_id, sub.channel_id, sub.language)
             claims.set_prompt_key(session, claim, choice.key)
         return views.prompt_message(tr, choice.text, claim.post_id)
+    settle_visibility(deps)
+    # A digest ends when it is due (a post asked for by hand is due when asked: claims.claim).
+    end = claim.due_at
     with deps.db.session() as session:
+        period = digest_period(session, sub, week=claim.key.week, end=end)
         data = build_digest(
             session,
             team_id=sub.team_id,
             channel_id=sub.channel_id,
             week=claim.key.week,
-            end=now if force else claim.due_at,
+            end=end,
             tz=sub.tz,
             secret_key=deps.settings.secret_key,
             language=sub.language,
-            show_channel=lambda channel_id: is_public(deps, sub.team_id, channel_id),
+            period=period,
             sections=sections,
         )
     return digest_message(tr, data, decorate(deps, data))
+
+
+def settle_visibility(deps: Deps) -> None:
+    """Lessons shared while Slack could not say who may see them are settled before a digest is built,
+    so a public lesson is not left out for a passing outage. Never stops the digest."""
+    try:
+        settle_pending(deps)
+    except Exception:
+        log.exception("could not settle the visibility of pending lessons before a digest")
 
 
 def _post(deps: Deps, claim: Claim, rendered: Rendered) -> SlackResponse:
@@ -483,16 +488,7 @@ def _channel_failed(deps: Deps, sub: Channel, kind: str, code: str, now: datetim
         deps.slack.dm(sub.team_id, user_id, views.failure_note(tr, kind, sub.channel_id, code))
 
 
-# --- digest decorations: names, links, which channels are public ----------------------------------
-
-
-def is_public(deps: Deps, team_id: str, channel_id: str) -> bool:
-    """Only lessons from public channels cross into other channels' digests; a channel Slack cannot
-    tell about is left out."""
-    found = deps.slack.channel_info(team_id, channel_id)
-    if found is None:
-        return False
-    return not (found.get("is_private") or found.get("is_im") or found.get("is_mpim"))
+# --- digest decorations: names and links ------------------------------------------------------------
 
 
 def decorate(deps: Deps, data: DigestData) -> Decorations:
