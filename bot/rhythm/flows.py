@@ -2,7 +2,7 @@
 finding one a crashed process posted), the notes to admins about a failing channel, joining a
 channel on `/erfaring subscribe`, carrying out `/erfaring` changes after the admin check, saving
 thread replies (with the ✅ reaction or the note why not), the :raised_hand: reminder DM and the
-"Share a lesson" form.
+"Share a lesson" form; taking a saved reply back.
 
 The rules live in the services (runs, claims, subscriptions, prompts, replies, digest) and the
 words in the views; a flow reads, calls Slack, stores and answers.
@@ -24,8 +24,9 @@ from bot.core.deps import Deps
 from bot.core.i18n import Translator, translator
 from bot.core.mrkdwn import escape
 from bot.core.slack import error_code
+from bot.lessons import service as lessons
 from bot.lessons.views import ModalState, lesson_modal
-from bot.lessons.visibility import settle_pending
+from bot.lessons.visibility import place, settle_pending
 from bot.rhythm import claims, prompts, replies, runs, subscriptions, views
 from bot.rhythm.claims import Claim, Status
 from bot.rhythm.commands import (
@@ -50,6 +51,7 @@ from bot.rhythm.data import ChannelLanguage, ChannelSettings, DigestData
 from bot.rhythm.digest import SectionHook, build_digest, digest_period
 from bot.rhythm.digest_views import Decorations, digest_message
 from bot.rhythm.ids import METADATA_EVENT, PROMPT, Reaction
+from bot.rhythm.replies import Reading
 from bot.rhythm.runs import Channel, Outcome
 
 log = logging.getLogger(__name__)
@@ -292,8 +294,10 @@ class ThreadReply:
 
 
 def save_thread_reply(deps: Deps, reply: ThreadReply) -> None:
-    """A reply in a prompt's thread becomes a lesson (once), confirmed with a ✅ reaction; one that
-    cannot be a lesson gets a note in the thread, only for its author, with the text given back."""
+    """A reply in a prompt's thread that reads as a lesson becomes one (once), with the visibility of
+    the prompt's channel; it is confirmed with a ✅ reaction and a note only its author sees, which
+    says who can find it and offers to take it back. Thanks and agreement are left alone; a reply
+    that cannot be a lesson gets a note in the thread, only for its author, with the text given back."""
     team_id, channel_id = reply.team_id, reply.channel_id
     with deps.db.read_session() as session:
         post = replies.find_prompt_post(session, team_id, channel_id, reply.thread_ts)
@@ -301,6 +305,9 @@ def save_thread_reply(deps: Deps, reply: ThreadReply) -> None:
             return  # a thread that is no prompt, or a reply already saved
         post_id = post.id
     text = deps.slack.readable(team_id, reply.wire_text)  # what the person typed, @names included
+    if replies.judge(text) is Reading.CHATTER:
+        return  # "Takk!", "+1": conversation in the thread, not a lesson
+    placement = place(deps.slack, team_id, channel_id)
     link = deps.slack.permalink(team_id, channel_id, reply.reply_ts)
     with deps.db.session() as session:
         found = replies.get_prompt_post(session, team_id, post_id)
@@ -315,16 +322,58 @@ def save_thread_reply(deps: Deps, reply: ThreadReply) -> None:
             source_link=link,
             secret_key=deps.settings.secret_key,
             now=deps.clock.now(),
+            visibility=placement.visibility,
         )
+    tr = deps.languages.for_person(team_id, reply.user_id, channel_id)
     if result.lesson_id is not None:
         log.info("lesson %s saved from a reply to prompt %s in %s", result.lesson_id, post_id, team_id)
         deps.slack.react(team_id, channel_id, reply.reply_ts, Reaction.SAVED)
-    elif result.problems:
-        tr = deps.languages.for_person(team_id, reply.user_id, channel_id)
-        rendered = views.reply_refused(tr, result.problems, text, post_id)
-        deps.slack.tell(
-            team_id, reply.user_id, rendered.text, channel_id, rendered.blocks, thread_ts=reply.thread_ts
+        rendered = views.reply_saved(tr, result.lesson_id, placement.visibility, channel_id)
+    elif result.problems or result.reading is Reading.FRAGMENT:
+        rendered = views.reply_refused(
+            tr, result.problems, text, post_id, fragment=result.reading is Reading.FRAGMENT
         )
+    else:
+        return
+    deps.slack.tell(
+        team_id, reply.user_id, rendered.text, channel_id, rendered.blocks, thread_ts=reply.thread_ts
+    )
+
+
+def undo_reply(deps: Deps, *, team_id: str, user_id: str, lesson_id: int | None) -> str:
+    """The Undo button beside a saved reply: the lesson is deleted (only by its author, and only a
+    lesson made from a reply) and the ✅ taken off the reply; the reply stays in the thread and is
+    not saved again. What to tell the person."""
+    tr = deps.languages.for_person(team_id, user_id)
+    if lesson_id is None:
+        return views.undo_gone(tr)
+    with deps.db.session() as session:
+        marker = replies.reply_of_lesson(session, team_id, lesson_id)
+        if marker is None:
+            return views.undo_gone(tr)
+        channel_id, reply_ts = marker.channel_id, marker.reply_ts
+        try:
+            lessons.delete_lesson(
+                session,
+                team_id=team_id,
+                lesson_id=lesson_id,
+                user_id=user_id,
+                secret_key=deps.settings.secret_key,
+                is_admin=False,
+            )
+        except lessons.NotFound:
+            return views.undo_gone(tr)
+        except lessons.NotAllowed:
+            log.info("someone tried to undo another person's reply in %s", team_id)
+            return views.undo_not_yours(tr)
+    log.info("lesson %s from a prompt reply was taken back in %s", lesson_id, team_id)
+    try:
+        deps.slack.client(team_id).reactions_remove(
+            channel=channel_id, timestamp=reply_ts, name=Reaction.SAVED
+        )
+    except SlackApiError as exc:
+        log.info("could not take the ✅ off a reply in %s: %s", team_id, error_code(exc))
+    return views.undone(tr)
 
 
 def remind_raised_hand(

@@ -20,6 +20,7 @@ from bot.lessons.views import problem_message
 from bot.rhythm.commands import CUSTOM_LIMIT, CUSTOM_MAX, MAX_PAUSE_WEEKS, Field, InvalidValue
 from bot.rhythm.data import ChannelLanguage, ChannelSettings, PromptInfo
 from bot.rhythm.ids import PROMPT, RhythmAction, RhythmBlock
+from storage.lessons.visibility import CHANNEL, PENDING, WORKSPACE
 
 # A question in the notification preview; escaping at most quintuples it.
 FALLBACK_SNIPPET = FALLBACK_MAX // 6
@@ -105,10 +106,15 @@ def reminder_dm(tr: Translator, prompt_text: str | None, channel_id: str, post_i
     return Rendered(head, as_dicts(blocks))
 
 
-def reply_refused(tr: Translator, problems: Sequence[Problem], text: str, post_id: int) -> Rendered:
-    """An ephemeral note in the thread: why a reply was not saved, with the text given back."""
-    reasons = " ".join(problem_message(tr, p) for p in problems)
-    head = tr._("I could not save your reply as a lesson. {reasons}").format(reasons=reasons)
+def reply_refused(
+    tr: Translator, problems: Sequence[Problem], text: str, post_id: int, *, fragment: bool = False
+) -> Rendered:
+    """An ephemeral note in the thread: why a reply was not saved (its length, or not yet a sentence:
+    `fragment`), with the text given back."""
+    reasons = [problem_message(tr, p) for p in problems]
+    if fragment:
+        reasons.append(tr._("A lesson needs at least a short sentence (3 words or more)."))
+    head = tr._("I could not save your reply as a lesson. {reasons}").format(reasons=" ".join(reasons))
     blocks: list[Block] = [section(escape(head))]
     if text.strip():
         blocks.append(section("*" + tr._("Your text, to copy:") + "*"))
@@ -121,6 +127,54 @@ def reply_refused(tr: Translator, problems: Sequence[Problem], text: str, post_i
         )
     )
     return Rendered(escape(head), as_dicts(blocks))
+
+
+def who_finds(tr: Translator, visibility: str, channel_id: str) -> str:
+    """Who can find a lesson shared from `channel_id` with `visibility` (storage.lessons.visibility),
+    as mrkdwn."""
+    channel = _channel(channel_id)
+    if visibility == WORKSPACE:
+        return escape(tr._("Everyone in this workspace can find it with /lesson search."))
+    if visibility == CHANNEL:
+        return escape(tr._("Members of {channel} can find it with /lesson search.")).format(channel=channel)
+    if visibility == PENDING:
+        return escape(
+            tr._("For now only you can find it: Slack could not tell me yet who reads {channel}.")
+        ).format(channel=channel)
+    return escape(tr._("Only you can find it, with /lesson mine."))
+
+
+def reply_saved(tr: Translator, lesson_id: int, visibility: str, channel_id: str) -> Rendered:
+    """An ephemeral note in the thread beside the ✅: the reply is a lesson now, who can find it, and
+    a way to take it back."""
+    head = tr._("I saved your reply as lesson #{id}.").format(id=lesson_id)
+    text = f"{escape(head)} {who_finds(tr, visibility, channel_id)}"
+    blocks: list[Block] = [
+        section(text),
+        ActionsBlock(
+            block_id=RhythmBlock.SAVED_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text=tr._("Undo: don't keep this as a lesson"),
+                    action_id=RhythmAction.UNDO_REPLY,
+                    value=str(lesson_id),
+                )
+            ],
+        ),
+    ]
+    return Rendered(text, as_dicts(blocks))
+
+
+def undone(tr: Translator) -> str:
+    return tr._("Done: your reply is no longer kept as a lesson. It stays in the thread.")
+
+
+def undo_gone(tr: Translator) -> str:
+    return tr._("That lesson is already gone.")
+
+
+def undo_not_yours(tr: Translator) -> str:
+    return tr._("Only the person who wrote a reply can take it back.")
 
 
 def prompt_gone(tr: Translator) -> str:
