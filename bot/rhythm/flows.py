@@ -46,6 +46,7 @@ from bot.rhythm.commands import (
     change_of,
     parse,
     parse_prompts,
+    suggestion,
 )
 from bot.rhythm.data import ChannelLanguage, ChannelSettings, DigestData
 from bot.rhythm.digest import SectionHook, build_digest, digest_period
@@ -106,8 +107,13 @@ def read_command(deps: Deps, asked: Asked, text: str) -> Rendered | Pending:
     refusal of a wrong value (nothing slow happens first). Else the change to carry out after it."""
     tr = _person(deps, asked)
     command = parse(text)
-    if command.verb in (Verb.HELP, Verb.UNKNOWN):
-        return views.help_text(tr, command.words[0] if command.verb is Verb.UNKNOWN else None)
+    if command.verb is Verb.UNKNOWN:
+        meant = suggestion(command)
+        if meant is not None:
+            return views.did_you_mean(tr, command.words[0], meant)
+        return views.help_text(tr, command.words[0])
+    if command.verb is Verb.HELP:
+        return views.help_text(tr)
     if command.verb is Verb.STATUS:
         return views.settings_summary(tr, asked.channel_id, _settings(deps, asked), _language(deps, asked))
     try:

@@ -188,46 +188,74 @@ def _usage(command: str, what: str) -> str:
     return "• `" + escape(command) + "` — " + what
 
 
+def usages(tr: Translator) -> list[tuple[str, str]]:
+    """(how to type it, what it does) for each subcommand, in the reader's language: the Bokmål help
+    shows the Norwegian subcommands and placeholders (`/erfaring tidsplan spørsmål|oppsummering
+    <ukedag> <TT:MM>`), which work as typed, as the English ones do everywhere."""
+    return [
+        (tr._("/erfaring subscribe"), tr._("give this channel a weekly question and a weekly digest")),
+        (tr._("/erfaring unsubscribe"), tr._("stop them in this channel")),
+        (
+            tr._("/erfaring schedule prompt|digest <weekday> <HH:MM>"),
+            tr._(
+                "when they come (default: the question Monday 09:00, the digest Friday 14:00); "
+                "weekdays in English or Norwegian"
+            ),
+        ),
+        (tr._("/erfaring timezone <IANA name>"), tr._("the clock for this channel, e.g. Europe/Oslo")),
+        (tr._("/erfaring language en|nb"), tr._("English or Norwegian Bokmål in this channel")),
+        (tr._("/erfaring language en|nb workspace"), tr._("the language of the whole workspace")),
+        (
+            tr._("/erfaring holidays <country code>|off"),
+            tr._("no posts on that country's public holidays (default NO)"),
+        ),
+        (tr._("/erfaring pause <weeks>"), tr._("no posts for that many weeks; 0 resumes")),
+        (
+            tr._("/erfaring prompts add|list|remove"),
+            tr._("your workspace's own questions, asked beside the built-in ones"),
+        ),
+        (tr._("/erfaring status"), tr._("this channel's settings")),
+    ]
+
+
 def help_text(tr: Translator, unknown: str | None = None) -> Rendered:
     lines = []
     if unknown:
         lines.append(
             tr._("I don't know the subcommand *{word}*.").format(word=escape(truncate(unknown, GIVEN_MAX)))
         )
+    lines.append(
+        "*" + tr._("The weekly rhythm: a question to share every week, and a digest of what was shared") + "*"
+    )
+    lines += [_usage(command, what) for command, what in usages(tr)]
     lines += [
-        "*"
-        + tr._("The weekly rhythm: a question to share every week, and a digest of what was shared")
-        + "*",
-        _usage("/erfaring subscribe", tr._("give this channel a weekly question and a weekly digest")),
-        _usage("/erfaring unsubscribe", tr._("stop them in this channel")),
-        _usage(
-            "/erfaring schedule prompt|digest <weekday> <HH:MM>",
-            tr._(
-                "when they come (default: the question Monday 09:00, the digest Friday 14:00); "
-                "weekdays in English or Norwegian"
-            ),
-        ),
-        _usage("/erfaring timezone <IANA name>", tr._("the clock for this channel, e.g. Europe/Oslo")),
-        _usage("/erfaring language en|nb", tr._("English or Norwegian Bokmål in this channel")),
-        _usage("/erfaring language en|nb workspace", tr._("the language of the whole workspace")),
-        _usage(
-            "/erfaring holidays <country code>|off",
-            tr._("no posts on that country's public holidays (default NO)"),
-        ),
-        _usage("/erfaring pause <weeks>", tr._("no posts for that many weeks; 0 resumes")),
-        _usage(
-            "/erfaring prompts add|list|remove",
-            tr._("your workspace's own questions, asked beside the built-in ones"),
-        ),
-        _usage("/erfaring status", tr._("this channel's settings")),
         "• "
         + tr._(
             "To answer a question: reply in its thread, press Share a lesson, "
             "or react with :raised_hand: to get a reminder in a DM."
         ),
         "_" + tr._("Changing settings and questions is for workspace admins.") + "_",
+        escape(
+            tr._(
+                "The subcommands have Norwegian names too: abonner, avslutt, tidsplan, tidssone, språk, "
+                "helligdager, pause, fortsett, spørsmål, status, hjelp."
+            )
+        ),
     ]
     text = "\n".join(lines)
+    return Rendered(text, as_dicts([section(text)]))
+
+
+def did_you_mean(tr: Translator, typed: str, meant: str) -> Rendered:
+    """A slip of the keyboard (`/erfaring subscrbe`): the command it was most likely meant to be,
+    instead of the whole help."""
+    text = (
+        tr._("I don't know the subcommand *{word}*.").format(word=escape(truncate(typed, GIVEN_MAX)))
+        + " "
+        + tr._("Did you mean {command}?").format(command="`" + escape(truncate(meant, GIVEN_MAX)) + "`")
+        + "\n"
+        + escape(tr._("/erfaring help lists them all."))
+    )
     return Rendered(text, as_dicts([section(text)]))
 
 
