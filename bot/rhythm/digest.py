@@ -138,7 +138,7 @@ def digest_period(session: Session, sub: Channel, *, week: str, end: datetime) -
     covered = [
         slot.week
         for slot in (timing.due_between(start, end, schedule, sub.tz) if schedule is not None else [])
-        if last_week < slot.week <= week
+        if last_week < slot.week <= week and slot.due_at >= sub.created_at  # not before subscribing
     ]
     asked = queries.last_posted(session, sub.team_id, sub.channel_id, PROMPT, end) is not None
     return Period(
