@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,15 @@ class PromptInfo:
     id: int
     language: str
     text: str
+
+
+class Finders(StrEnum):
+    """Who can find a lesson, as the note about a saved reply says it (from its visibility)."""
+
+    WORKSPACE = "workspace"  # everyone in the workspace
+    CHANNEL = "channel"  # the members of the channel it was shared in
+    AUTHOR = "author"  # only its author
+    NOT_YET_KNOWN = "not_yet_known"  # only its author, until Slack says where it was shared
 
 
 # --- the digest ---------------------------------------------------------------------------------------------

@@ -334,7 +334,7 @@ def save_thread_reply(deps: Deps, reply: ThreadReply) -> None:
     if result.lesson_id is not None:
         log.info("lesson %s saved from a reply to prompt %s in %s", result.lesson_id, post_id, team_id)
         deps.slack.react(team_id, channel_id, reply.reply_ts, Reaction.SAVED)
-        rendered = views.reply_saved(tr, result.lesson_id, placement.visibility, channel_id)
+        rendered = views.reply_saved(tr, result.lesson_id, replies.finders(placement.visibility), channel_id)
     elif result.problems or result.reading is Reading.FRAGMENT:
         rendered = views.reply_refused(
             tr, result.problems, text, post_id, fragment=result.reading is Reading.FRAGMENT

@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 
 from bot.lessons import service as lessons
 from bot.lessons.data import Problem
+from bot.rhythm.data import Finders
 from bot.rhythm.ids import PROMPT, RAISED_HANDS
-from storage.lessons.visibility import PENDING
+from storage.lessons.visibility import CHANNEL, PENDING, WORKSPACE
 from storage.rhythm import queries
 from storage.rhythm.models import PromptReply, ScheduledPost
 
@@ -176,6 +177,17 @@ def save_reply(
     marker.lesson_id = lesson.id
     session.flush()
     return ReplyResult(lesson_id=lesson.id)
+
+
+def finders(visibility: str) -> Finders:
+    """Who can find a lesson of `visibility` (storage.lessons.visibility), for the note about it."""
+    if visibility == WORKSPACE:
+        return Finders.WORKSPACE
+    if visibility == CHANNEL:
+        return Finders.CHANNEL
+    if visibility == PENDING:
+        return Finders.NOT_YET_KNOWN
+    return Finders.AUTHOR
 
 
 def reply_of_lesson(session: Session, team_id: str, lesson_id: int) -> PromptReply | None:

@@ -18,9 +18,8 @@ from bot.core.mrkdwn import escape, truncate
 from bot.lessons.data import Problem
 from bot.lessons.views import problem_message
 from bot.rhythm.commands import CUSTOM_LIMIT, CUSTOM_MAX, MAX_PAUSE_WEEKS, Field, InvalidValue
-from bot.rhythm.data import ChannelLanguage, ChannelSettings, PromptInfo
+from bot.rhythm.data import ChannelLanguage, ChannelSettings, Finders, PromptInfo
 from bot.rhythm.ids import PROMPT, RhythmAction, RhythmBlock
-from storage.lessons.visibility import CHANNEL, PENDING, WORKSPACE
 
 # A question in the notification preview; escaping at most quintuples it.
 FALLBACK_SNIPPET = FALLBACK_MAX // 6
@@ -129,26 +128,25 @@ def reply_refused(
     return Rendered(escape(head), as_dicts(blocks))
 
 
-def who_finds(tr: Translator, visibility: str, channel_id: str) -> str:
-    """Who can find a lesson shared from `channel_id` with `visibility` (storage.lessons.visibility),
-    as mrkdwn."""
+def who_finds(tr: Translator, finders: Finders, channel_id: str) -> str:
+    """Who can find a lesson shared from `channel_id`, as mrkdwn."""
     channel = _channel(channel_id)
-    if visibility == WORKSPACE:
+    if finders is Finders.WORKSPACE:
         return escape(tr._("Everyone in this workspace can find it with /lesson search."))
-    if visibility == CHANNEL:
+    if finders is Finders.CHANNEL:
         return escape(tr._("Members of {channel} can find it with /lesson search.")).format(channel=channel)
-    if visibility == PENDING:
+    if finders is Finders.NOT_YET_KNOWN:
         return escape(
             tr._("For now only you can find it: Slack could not tell me yet who reads {channel}.")
         ).format(channel=channel)
     return escape(tr._("Only you can find it, with /lesson mine."))
 
 
-def reply_saved(tr: Translator, lesson_id: int, visibility: str, channel_id: str) -> Rendered:
+def reply_saved(tr: Translator, lesson_id: int, finders: Finders, channel_id: str) -> Rendered:
     """An ephemeral note in the thread beside the ✅: the reply is a lesson now, who can find it, and
     a way to take it back."""
     head = tr._("I saved your reply as lesson #{id}.").format(id=lesson_id)
-    text = f"{escape(head)} {who_finds(tr, visibility, channel_id)}"
+    text = f"{escape(head)} {who_finds(tr, finders, channel_id)}"
     blocks: list[Block] = [
         section(text),
         ActionsBlock(

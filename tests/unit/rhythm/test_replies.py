@@ -13,9 +13,10 @@ from bot.core import mrkdwn
 from bot.lessons import service as lessons
 from bot.lessons.data import TEXT_MAX
 from bot.rhythm import replies
+from bot.rhythm.data import Finders
 from storage.db import Database
 from storage.lessons.models import Lesson
-from storage.lessons.visibility import CHANNEL, WORKSPACE
+from storage.lessons.visibility import AUTHOR, CHANNEL, PENDING, WORKSPACE
 from storage.rhythm.models import PromptReply, ScheduledPost
 
 T1, C1, C2 = "T1", "C1", "C2"
@@ -235,3 +236,10 @@ def test_chatter_and_fragments_are_not_saved_and_a_lesson_keeps_its_visibility(d
         marker = replies.reply_of_lesson(session, T1, lesson.id)
         assert marker is not None and marker.reply_ts == "1772438500.000203"
         assert replies.reply_of_lesson(session, "T2", lesson.id) is None
+
+
+def test_the_note_says_who_can_find_the_lesson_from_its_visibility() -> None:
+    assert replies.finders(WORKSPACE) is Finders.WORKSPACE
+    assert replies.finders(CHANNEL) is Finders.CHANNEL
+    assert replies.finders(AUTHOR) is Finders.AUTHOR
+    assert replies.finders(PENDING) is Finders.NOT_YET_KNOWN
