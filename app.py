@@ -257,7 +257,8 @@ def rhythm_now(settings: Settings, kind: str, channel: str | None, *, preview: b
 
 
 def run_due_jobs(deps: Deps, now: datetime) -> None:
-    """Everything the scheduler would run at `now`: the weekly rhythm and mentoring's timeouts."""
+    """Everything the scheduler would run at `now`: maintenance, the weekly rhythm, mentoring's timeouts."""
+    scheduler.run_maintenance(deps)
     rhythm.run_due(deps, now)
     run_due_mentoring(deps, now)
 

@@ -1,5 +1,10 @@
 """APScheduler wiring: when to call each feature's jobs. The jobs themselves live in the features
-(bot.rhythm.jobs, bot.mentoring.jobs, bot.core.events).
+(bot.rhythm.jobs, bot.mentoring.jobs, bot.core.events, bot.lessons.visibility).
+
+Maintenance (MAINTENANCE): small jobs that keep the database tidy and true, each on its own interval
+and, where it matters, at start-up: pruning processed Slack event ids (hourly) and settling the
+visibility of lessons Slack could not place when they were stored (every ten minutes and at
+start-up). `run_maintenance(deps)` runs them all once: the console does as its clock moves.
 
 The weekly rhythm: one CronTrigger job per (subscription, kind), in the channel's own time zone,
 rebuilt from the database every minute (so `/erfaring schedule ...` needs no restart), plus a
@@ -12,7 +17,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -21,12 +28,22 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.deps import Deps
 from bot.core.events import prune_events
+from bot.lessons.visibility import settle_pending
 from bot.mentoring.jobs import run_due_mentoring
 from bot.rhythm import jobs as rhythm
 from bot.rhythm.jobs import run_due_now
 from bot.rhythm.runs import DEFAULT_GRACE
 
-__all__ = ["JOB_PREFIX", "RhythmJobs", "build", "run_due_now", "start"]
+__all__ = [
+    "JOB_PREFIX",
+    "MAINTENANCE",
+    "Maintenance",
+    "RhythmJobs",
+    "build",
+    "run_due_now",
+    "run_maintenance",
+    "start",
+]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +59,41 @@ def prune_processed_events(deps: Deps) -> None:
         removed = prune_events(session, deps.clock.now())
     if removed:
         log.info("pruned %s processed event ids", removed)
+
+
+def settle_lesson_visibility(deps: Deps) -> None:
+    """Lessons stored while Slack could not say who may see them: ask again (it logs what it settled)."""
+    settle_pending(deps)
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """A job that keeps the database in order: run every `every`, and at start-up when `at_start`.
+    Each is driven by database state, so any replica may run it."""
+
+    name: str
+    run: Callable[[Deps], Any]
+    every: timedelta
+    at_start: bool = False
+
+    def __call__(self, deps: Deps) -> None:
+        """Run once; a failure is logged, never raised (the scheduler and the console keep going)."""
+        try:
+            self.run(deps)
+        except Exception:
+            log.exception("maintenance job %s failed", self.name)
+
+
+MAINTENANCE: tuple[Maintenance, ...] = (
+    Maintenance("prune_processed_events", prune_processed_events, timedelta(hours=1)),
+    Maintenance("settle_lesson_visibility", settle_lesson_visibility, timedelta(minutes=10), at_start=True),
+)
+
+
+def run_maintenance(deps: Deps) -> None:
+    """Every maintenance job, once (the console runs this as its clock moves)."""
+    for job in MAINTENANCE:
+        job(deps)
 
 
 def run_mentoring(deps: Deps) -> None:
@@ -113,16 +165,21 @@ def build(
 ) -> tuple[BackgroundScheduler, RhythmJobs]:
     scheduler = BackgroundScheduler(timezone=UTC)
     jobs = RhythmJobs(scheduler, deps, replica_id or rhythm.DEFAULT_REPLICA, grace)
-    scheduler.add_job(
-        prune_processed_events,
-        IntervalTrigger(hours=1),
-        args=[deps],
-        id="prune_processed_events",
-        misfire_grace_time=int(timedelta(hours=1).total_seconds()),
-        coalesce=True,
-        max_instances=1,
-    )
     start_now = datetime.now(UTC)
+    for job in MAINTENANCE:
+        seconds = int(job.every.total_seconds())
+        scheduler.add_job(
+            job,
+            IntervalTrigger(seconds=seconds),
+            args=[deps],
+            id=job.name,
+            name=f"maintenance: {job.name}",
+            misfire_grace_time=seconds,
+            coalesce=True,
+            max_instances=1,
+            # Without next_run_time APScheduler starts after one interval; None would pause the job.
+            **({"next_run_time": start_now} if job.at_start else {}),
+        )
     scheduler.add_job(
         jobs.reconcile,
         IntervalTrigger(seconds=int(RECONCILE_EVERY.total_seconds())),

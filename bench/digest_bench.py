@@ -95,6 +95,8 @@ def _rows(count: int, seed: int) -> Iterator[tuple[dict[str, Any], list[dict[str
             "source_link": None,
             "channel_id": channel,
             "message_ts": f"{created.timestamp():.6f}" if channel else None,
+            # As stored since issue 9: the channels are public; a lesson saved privately is its author's.
+            "visibility": "workspace" if channel else "author",
             "prompt_post_id": None,
             "created_at": created,
         }

@@ -108,7 +108,9 @@ def can_take_over(row: ScheduledPost, now: datetime, *, force: bool = False) -> 
 def claim(
     db: Database, key: SlotKey, due_at: datetime, replica: str, now: datetime, *, force: bool = False
 ) -> Claim | None:
-    """Own the slot, or None when another process owns it (or owned it and finished)."""
+    """Own the slot, or None when another process owns it (or owned it and finished). With `force`
+    the slot is due when it is asked for (`due_at`), also when an earlier attempt is taken over: a
+    digest's range ends at its due time, so the next one starts exactly there."""
     row = _insert(db, key, due_at, replica, now, Status.CLAIMED, None)
     if row is not None:
         return Claim(row.id, key, due_at, replica, 1)
@@ -128,10 +130,11 @@ def claim(
             status=Status.CLAIMED,
             replica=replica,
             now=now,
+            due_at=due_at if force else None,
         )
         if not won:
             return None
-    return Claim(post_id, key, recorded_due, replica, seen_attempts + 1)
+    return Claim(post_id, key, due_at if force else recorded_due, replica, seen_attempts + 1)
 
 
 def record_skip(

@@ -18,8 +18,8 @@ from zoneinfo import available_timezones
 import holidays
 
 from bot.core.settings import LANGUAGES, valid_timezone
-from bot.core.words import aliases, ascii_number
-from bot.rhythm.ids import DIGEST, PROMPT, Kind
+from bot.core.words import aliases, ascii_number, closest
+from bot.rhythm.ids import COMMAND, DIGEST, PROMPT, Kind
 
 MAX_PAUSE_WEEKS = 52
 # A workspace's own question: one short paragraph, at most this long.
@@ -189,11 +189,12 @@ class Verb(StrEnum):
     UNKNOWN = "unknown"
 
 
+# The same word for the same meaning in every command (/lesson, /mentor, /erfaring): issue 9 §7.
 SUBCOMMANDS = aliases(
     {
         Verb.STATUS: ("status", "settings", "innstillinger"),
         Verb.SUBSCRIBE: ("subscribe", "abonner"),
-        Verb.UNSUBSCRIBE: ("unsubscribe", "avslutt"),
+        Verb.UNSUBSCRIBE: ("unsubscribe", "avslutt", "stop", "stopp"),
         Verb.SCHEDULE: ("schedule", "tidsplan"),
         Verb.TIMEZONE: ("timezone", "tz", "tidssone"),
         Verb.LANGUAGE: ("language", "lang", "språk", "sprak"),
@@ -215,7 +216,7 @@ class PromptAction(StrEnum):
 PROMPT_ACTIONS = aliases(
     {
         PromptAction.ADD: ("add", "new", "ny"),
-        PromptAction.LIST: ("list", "ls", "vis"),
+        PromptAction.LIST: ("list", "ls", "vis", "liste"),
         PromptAction.REMOVE: ("remove", "rm", "delete", "fjern", "slett"),
     }
 )
@@ -239,6 +240,19 @@ def parse(raw: str) -> RhythmCommand:
     if verb is Verb.UNKNOWN:
         return RhythmCommand(Verb.UNKNOWN, (first, *words), text)
     return RhythmCommand(verb, words, rest)
+
+
+def suggestion(command: RhythmCommand) -> str | None:
+    """For an unknown subcommand close to a known one (`subscrbe`, `tidsplna digest fri 14:00`), the
+    command it was most likely meant to be, with the rest as typed; None when nothing is close."""
+    if command.verb is not Verb.UNKNOWN or not command.words:
+        return None
+    typed = command.words[0]
+    meant = closest(typed, SUBCOMMANDS)
+    if meant is None or meant == typed.casefold():
+        return None
+    rest = command.rest[len(typed) :].strip()
+    return f"{COMMAND} {meant}" + (f" {rest}" if rest else "")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,15 @@ class PromptInfo:
     text: str
 
 
+class Finders(StrEnum):
+    """Who can find a lesson, as the note about a saved reply says it (from its visibility)."""
+
+    WORKSPACE = "workspace"  # everyone in the workspace
+    CHANNEL = "channel"  # the members of the channel it was shared in
+    AUTHOR = "author"  # only its author
+    NOT_YET_KNOWN = "not_yet_known"  # only its author, until Slack says where it was shared
+
+
 # --- the digest ---------------------------------------------------------------------------------------------
 
 
@@ -55,6 +65,28 @@ class DigestLesson:
     created_at: datetime
     useful: int
     applied: int
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a digest covers: everything since the channel's last digest, [start, end).
+
+    `first_week` … `week` are the weeks whose digests it stands for (more than one when a digest was
+    skipped for a holiday or a pause); `first` when no digest went out in the channel before, and
+    `asked` when a weekly question did, before `end`. A first digest before any question says welcome.
+    """
+
+    start: datetime
+    end: datetime
+    first_week: str
+    week: str
+    first: bool = False
+    asked: bool = True
+    next_question: datetime | None = None  # when the first question comes, for a welcome
+
+    @property
+    def welcome(self) -> bool:
+        return self.first and not self.asked
 
 
 @dataclass(frozen=True)
@@ -84,10 +116,23 @@ class DigestData:
     contributors: int  # people who shared or voted in the channel this week (anonymous authors too)
     trend: list[int]  # contributors per week, oldest first; the last is this week
     extra: list[str] = field(default_factory=list)
+    first_week: str = ""  # the first week covered, when more than `week` (a skipped digest before)
+    welcome: bool = False  # the channel's first digest, before its first question
+    next_question: datetime | None = None  # for a welcome: when the first question comes
 
     @property
     def quiet(self) -> bool:
         return self.lesson_count == 0
+
+    @property
+    def weeks(self) -> tuple[str, str]:
+        """(first, last) week covered; the same week twice for an ordinary digest."""
+        return (self.first_week or self.week, self.week)
+
+    @property
+    def several_weeks(self) -> bool:
+        first, last = self.weeks
+        return first != last
 
     @property
     def more(self) -> int:

@@ -2,7 +2,7 @@
 finding one a crashed process posted), the notes to admins about a failing channel, joining a
 channel on `/erfaring subscribe`, carrying out `/erfaring` changes after the admin check, saving
 thread replies (with the ✅ reaction or the note why not), the :raised_hand: reminder DM and the
-"Share a lesson" form.
+"Share a lesson" form; taking a saved reply back.
 
 The rules live in the services (runs, claims, subscriptions, prompts, replies, digest) and the
 words in the views; a flow reads, calls Slack, stores and answers.
@@ -24,7 +24,9 @@ from bot.core.deps import Deps
 from bot.core.i18n import Translator, translator
 from bot.core.mrkdwn import escape
 from bot.core.slack import error_code
+from bot.lessons import service as lessons
 from bot.lessons.views import ModalState, lesson_modal
+from bot.lessons.visibility import place, settle_pending
 from bot.rhythm import claims, prompts, replies, runs, subscriptions, views
 from bot.rhythm.claims import Claim, Status
 from bot.rhythm.commands import (
@@ -44,11 +46,13 @@ from bot.rhythm.commands import (
     change_of,
     parse,
     parse_prompts,
+    suggestion,
 )
 from bot.rhythm.data import ChannelLanguage, ChannelSettings, DigestData
-from bot.rhythm.digest import SectionHook, build_digest
+from bot.rhythm.digest import SectionHook, build_digest, digest_period
 from bot.rhythm.digest_views import Decorations, digest_message
 from bot.rhythm.ids import METADATA_EVENT, PROMPT, Reaction
+from bot.rhythm.replies import Reading
 from bot.rhythm.runs import Channel, Outcome
 
 log = logging.getLogger(__name__)
@@ -103,8 +107,13 @@ def read_command(deps: Deps, asked: Asked, text: str) -> Rendered | Pending:
     refusal of a wrong value (nothing slow happens first). Else the change to carry out after it."""
     tr = _person(deps, asked)
     command = parse(text)
-    if command.verb in (Verb.HELP, Verb.UNKNOWN):
-        return views.help_text(tr, command.words[0] if command.verb is Verb.UNKNOWN else None)
+    if command.verb is Verb.UNKNOWN:
+        meant = suggestion(command)
+        if meant is not None:
+            return views.did_you_mean(tr, command.words[0], meant)
+        return views.help_text(tr, command.words[0])
+    if command.verb is Verb.HELP:
+        return views.help_text(tr)
     if command.verb is Verb.STATUS:
         return views.settings_summary(tr, asked.channel_id, _settings(deps, asked), _language(deps, asked))
     try:
@@ -291,8 +300,10 @@ class ThreadReply:
 
 
 def save_thread_reply(deps: Deps, reply: ThreadReply) -> None:
-    """A reply in a prompt's thread becomes a lesson (once), confirmed with a ✅ reaction; one that
-    cannot be a lesson gets a note in the thread, only for its author, with the text given back."""
+    """A reply in a prompt's thread that reads as a lesson becomes one (once), with the visibility of
+    the prompt's channel; it is confirmed with a ✅ reaction and a note only its author sees, which
+    says who can find it and offers to take it back. Thanks and agreement are left alone; a reply
+    that cannot be a lesson gets a note in the thread, only for its author, with the text given back."""
     team_id, channel_id = reply.team_id, reply.channel_id
     with deps.db.read_session() as session:
         post = replies.find_prompt_post(session, team_id, channel_id, reply.thread_ts)
@@ -300,6 +311,9 @@ def save_thread_reply(deps: Deps, reply: ThreadReply) -> None:
             return  # a thread that is no prompt, or a reply already saved
         post_id = post.id
     text = deps.slack.readable(team_id, reply.wire_text)  # what the person typed, @names included
+    if replies.judge(text) is Reading.CHATTER:
+        return  # "Takk!", "+1": conversation in the thread, not a lesson
+    placement = place(deps.slack, team_id, channel_id)
     link = deps.slack.permalink(team_id, channel_id, reply.reply_ts)
     with deps.db.session() as session:
         found = replies.get_prompt_post(session, team_id, post_id)
@@ -314,16 +328,58 @@ def save_thread_reply(deps: Deps, reply: ThreadReply) -> None:
             source_link=link,
             secret_key=deps.settings.secret_key,
             now=deps.clock.now(),
+            visibility=placement.visibility,
         )
+    tr = deps.languages.for_person(team_id, reply.user_id, channel_id)
     if result.lesson_id is not None:
         log.info("lesson %s saved from a reply to prompt %s in %s", result.lesson_id, post_id, team_id)
         deps.slack.react(team_id, channel_id, reply.reply_ts, Reaction.SAVED)
-    elif result.problems:
-        tr = deps.languages.for_person(team_id, reply.user_id, channel_id)
-        rendered = views.reply_refused(tr, result.problems, text, post_id)
-        deps.slack.tell(
-            team_id, reply.user_id, rendered.text, channel_id, rendered.blocks, thread_ts=reply.thread_ts
+        rendered = views.reply_saved(tr, result.lesson_id, replies.finders(placement.visibility), channel_id)
+    elif result.problems or result.reading is Reading.FRAGMENT:
+        rendered = views.reply_refused(
+            tr, result.problems, text, post_id, fragment=result.reading is Reading.FRAGMENT
         )
+    else:
+        return
+    deps.slack.tell(
+        team_id, reply.user_id, rendered.text, channel_id, rendered.blocks, thread_ts=reply.thread_ts
+    )
+
+
+def undo_reply(deps: Deps, *, team_id: str, user_id: str, lesson_id: int | None) -> str:
+    """The Undo button beside a saved reply: the lesson is deleted (only by its author, and only a
+    lesson made from a reply) and the ✅ taken off the reply; the reply stays in the thread and is
+    not saved again. What to tell the person."""
+    tr = deps.languages.for_person(team_id, user_id)
+    if lesson_id is None:
+        return views.undo_gone(tr)
+    with deps.db.session() as session:
+        marker = replies.reply_of_lesson(session, team_id, lesson_id)
+        if marker is None:
+            return views.undo_gone(tr)
+        channel_id, reply_ts = marker.channel_id, marker.reply_ts
+        try:
+            lessons.delete_lesson(
+                session,
+                team_id=team_id,
+                lesson_id=lesson_id,
+                user_id=user_id,
+                secret_key=deps.settings.secret_key,
+                is_admin=False,
+            )
+        except lessons.NotFound:
+            return views.undo_gone(tr)
+        except lessons.NotAllowed:
+            log.info("someone tried to undo another person's reply in %s", team_id)
+            return views.undo_not_yours(tr)
+    log.info("lesson %s from a prompt reply was taken back in %s", lesson_id, team_id)
+    try:
+        deps.slack.client(team_id).reactions_remove(
+            channel=channel_id, timestamp=reply_ts, name=Reaction.SAVED
+        )
+    except SlackApiError as exc:
+        log.info("could not take the ✅ off a reply in %s: %s", team_id, error_code(exc))
+    return views.undone(tr)
 
 
 def remind_raised_hand(
@@ -373,7 +429,6 @@ def post_claimed(
     claim: Claim,
     *,
     now: datetime,
-    force: bool,
     sleep: Callable[[float], None],
     sections: Sequence[SectionHook] | None,
 ) -> Outcome:
@@ -381,7 +436,7 @@ def post_claimed(
     pass is left for a later run to retry; one that will not is reported to the admins."""
     key = claim.key
     try:
-        rendered = _render(deps, sub, claim, now=now, force=force, sections=sections)
+        rendered = _render(deps, sub, claim, sections=sections)
     except Exception as exc:
         log.exception("building the weekly %s for %s failed", key.kind, sub.channel_id)
         detail = f"build_failed: {type(exc).__name__}"
@@ -406,15 +461,7 @@ def post_claimed(
     return Outcome.of(key, "posted", "", ts)
 
 
-def _render(
-    deps: Deps,
-    sub: Channel,
-    claim: Claim,
-    *,
-    now: datetime,
-    force: bool,
-    sections: Sequence[SectionHook] | None,
-) -> Rendered:
+def _render(deps: Deps, sub: Channel, claim: Claim, *, sections: Sequence[SectionHook] | None) -> Rendered:
     tr = translator(sub.language)  # the channel's language (bot.core.language), read for this run
     if claim.key.kind == PROMPT:
         # The claim row exists first, so the message's "Share a lesson" button can carry its id.
@@ -422,20 +469,33 @@ def _render(
             choice = prompts.next_prompt(session, sub.team_id, sub.channel_id, sub.language)
             claims.set_prompt_key(session, claim, choice.key)
         return views.prompt_message(tr, choice.text, claim.post_id)
+    settle_visibility(deps)
+    # A digest ends when it is due (a post asked for by hand is due when asked: claims.claim).
+    end = claim.due_at
     with deps.db.session() as session:
+        period = digest_period(session, sub, week=claim.key.week, end=end)
         data = build_digest(
             session,
             team_id=sub.team_id,
             channel_id=sub.channel_id,
             week=claim.key.week,
-            end=now if force else claim.due_at,
+            end=end,
             tz=sub.tz,
             secret_key=deps.settings.secret_key,
             language=sub.language,
-            show_channel=lambda channel_id: is_public(deps, sub.team_id, channel_id),
+            period=period,
             sections=sections,
         )
     return digest_message(tr, data, decorate(deps, data))
+
+
+def settle_visibility(deps: Deps) -> None:
+    """Lessons shared while Slack could not say who may see them are settled before a digest is built,
+    so a public lesson is not left out for a passing outage. Never stops the digest."""
+    try:
+        settle_pending(deps)
+    except Exception:
+        log.exception("could not settle the visibility of pending lessons before a digest")
 
 
 def _post(deps: Deps, claim: Claim, rendered: Rendered) -> SlackResponse:
@@ -483,16 +543,7 @@ def _channel_failed(deps: Deps, sub: Channel, kind: str, code: str, now: datetim
         deps.slack.dm(sub.team_id, user_id, views.failure_note(tr, kind, sub.channel_id, code))
 
 
-# --- digest decorations: names, links, which channels are public ----------------------------------
-
-
-def is_public(deps: Deps, team_id: str, channel_id: str) -> bool:
-    """Only lessons from public channels cross into other channels' digests; a channel Slack cannot
-    tell about is left out."""
-    found = deps.slack.channel_info(team_id, channel_id)
-    if found is None:
-        return False
-    return not (found.get("is_private") or found.get("is_im") or found.get("is_mpim"))
+# --- digest decorations: names and links ------------------------------------------------------------
 
 
 def decorate(deps: Deps, data: DigestData) -> Decorations:

@@ -24,12 +24,15 @@ class RhythmAction(StrEnum):
     SHARE_FROM_PROMPT = "rhythm_share_from_prompt"
     # The same button in the :raised_hand: reminder DM and in a note about a reply that was not saved.
     SHARE_FROM_NOTE = "rhythm_share_from_note"
+    # In the note about a reply saved as a lesson: don't keep it (the value is the lesson's id).
+    UNDO_REPLY = "rhythm_undo_reply"
 
 
 class RhythmBlock(StrEnum):
     PROMPT_QUESTION = "rhythm_prompt_question"
     PROMPT_ACTIONS = "rhythm_prompt_actions"
     NOTE_ACTIONS = "rhythm_note_actions"
+    SAVED_ACTIONS = "rhythm_saved_actions"
 
 
 class Reaction(StrEnum):

@@ -25,7 +25,7 @@ from bot.core.i18n import translator
 from bot.rhythm import claims, flows, runs, timing
 from bot.rhythm.claims import SlotKey, Status
 from bot.rhythm.data import DigestData
-from bot.rhythm.digest import SectionHook, build_digest
+from bot.rhythm.digest import SectionHook, build_digest, digest_period
 from bot.rhythm.digest_views import digest_as_text
 from bot.rhythm.ids import KINDS, Kind
 from bot.rhythm.runs import DEFAULT_GRACE, Channel, Outcome, RunReport
@@ -137,9 +137,7 @@ def _run_slot(run: _Run, sub: Channel, kind: Kind) -> Outcome | None:
     if reason:  # a retry or an abandoned claim, now too late (or on a holiday, or paused)
         claims.finish(db, claim, Status.SKIPPED, run.now, detail=reason)
         return Outcome.of(key, "skipped", reason)
-    return flows.post_claimed(
-        run.deps, sub, claim, now=run.now, force=run.force, sleep=run.sleep, sections=run.sections
-    )
+    return flows.post_claimed(run.deps, sub, claim, now=run.now, sleep=run.sleep, sections=run.sections)
 
 
 def run_due_now(deps: Deps, *, since: datetime | None = None, replica_id: str | None = None) -> RunReport:
@@ -225,17 +223,20 @@ def catch_up(deps: Deps, *, grace: timedelta, replica_id: str) -> None:
 def preview_digest(
     deps: Deps, now: datetime, sub: Channel, *, sections: Sequence[SectionHook] | None = None
 ) -> DigestData:
-    """This week's digest as it would be posted now, read from the database only (no Slack calls)."""
+    """The digest as it would be posted now (everything since the channel's last digest), read from
+    the database only (no Slack calls)."""
+    week = timing.week_key(now, sub.tz)
     with deps.db.session() as session:
         return build_digest(
             session,
             team_id=sub.team_id,
             channel_id=sub.channel_id,
-            week=timing.week_key(now, sub.tz),
+            week=week,
             end=now,
             tz=sub.tz,
             secret_key=deps.settings.secret_key,
             language=sub.language,
+            period=digest_period(session, sub, week=week, end=now),
             sections=sections,
         )
 

@@ -18,7 +18,7 @@ from bot.core.mrkdwn import escape, truncate
 from bot.lessons.data import Problem
 from bot.lessons.views import problem_message
 from bot.rhythm.commands import CUSTOM_LIMIT, CUSTOM_MAX, MAX_PAUSE_WEEKS, Field, InvalidValue
-from bot.rhythm.data import ChannelLanguage, ChannelSettings, PromptInfo
+from bot.rhythm.data import ChannelLanguage, ChannelSettings, Finders, PromptInfo
 from bot.rhythm.ids import PROMPT, RhythmAction, RhythmBlock
 
 # A question in the notification preview; escaping at most quintuples it.
@@ -105,10 +105,15 @@ def reminder_dm(tr: Translator, prompt_text: str | None, channel_id: str, post_i
     return Rendered(head, as_dicts(blocks))
 
 
-def reply_refused(tr: Translator, problems: Sequence[Problem], text: str, post_id: int) -> Rendered:
-    """An ephemeral note in the thread: why a reply was not saved, with the text given back."""
-    reasons = " ".join(problem_message(tr, p) for p in problems)
-    head = tr._("I could not save your reply as a lesson. {reasons}").format(reasons=reasons)
+def reply_refused(
+    tr: Translator, problems: Sequence[Problem], text: str, post_id: int, *, fragment: bool = False
+) -> Rendered:
+    """An ephemeral note in the thread: why a reply was not saved (its length, or not yet a sentence:
+    `fragment`), with the text given back."""
+    reasons = [problem_message(tr, p) for p in problems]
+    if fragment:
+        reasons.append(tr._("A lesson needs at least a short sentence (3 words or more)."))
+    head = tr._("I could not save your reply as a lesson. {reasons}").format(reasons=" ".join(reasons))
     blocks: list[Block] = [section(escape(head))]
     if text.strip():
         blocks.append(section("*" + tr._("Your text, to copy:") + "*"))
@@ -123,6 +128,53 @@ def reply_refused(tr: Translator, problems: Sequence[Problem], text: str, post_i
     return Rendered(escape(head), as_dicts(blocks))
 
 
+def who_finds(tr: Translator, finders: Finders, channel_id: str) -> str:
+    """Who can find a lesson shared from `channel_id`, as mrkdwn."""
+    channel = _channel(channel_id)
+    if finders is Finders.WORKSPACE:
+        return escape(tr._("Everyone in this workspace can find it with /lesson search."))
+    if finders is Finders.CHANNEL:
+        return escape(tr._("Members of {channel} can find it with /lesson search.")).format(channel=channel)
+    if finders is Finders.NOT_YET_KNOWN:
+        return escape(
+            tr._("For now only you can find it: Slack could not tell me yet who reads {channel}.")
+        ).format(channel=channel)
+    return escape(tr._("Only you can find it, with /lesson mine."))
+
+
+def reply_saved(tr: Translator, lesson_id: int, finders: Finders, channel_id: str) -> Rendered:
+    """An ephemeral note in the thread beside the ✅: the reply is a lesson now, who can find it, and
+    a way to take it back."""
+    head = tr._("I saved your reply as lesson #{id}.").format(id=lesson_id)
+    text = f"{escape(head)} {who_finds(tr, finders, channel_id)}"
+    blocks: list[Block] = [
+        section(text),
+        ActionsBlock(
+            block_id=RhythmBlock.SAVED_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text=tr._("Undo: don't keep this as a lesson"),
+                    action_id=RhythmAction.UNDO_REPLY,
+                    value=str(lesson_id),
+                )
+            ],
+        ),
+    ]
+    return Rendered(text, as_dicts(blocks))
+
+
+def undone(tr: Translator) -> str:
+    return tr._("Done: your reply is no longer kept as a lesson. It stays in the thread.")
+
+
+def undo_gone(tr: Translator) -> str:
+    return tr._("That lesson is already gone.")
+
+
+def undo_not_yours(tr: Translator) -> str:
+    return tr._("Only the person who wrote a reply can take it back.")
+
+
 def prompt_gone(tr: Translator) -> str:
     return tr._("I cannot find that weekly question any more. You can still share a lesson with /lesson.")
 
@@ -134,46 +186,74 @@ def _usage(command: str, what: str) -> str:
     return "• `" + escape(command) + "` — " + what
 
 
+def usages(tr: Translator) -> list[tuple[str, str]]:
+    """(how to type it, what it does) for each subcommand, in the reader's language: the Bokmål help
+    shows the Norwegian subcommands and placeholders (`/erfaring tidsplan spørsmål|oppsummering
+    <ukedag> <TT:MM>`), which work as typed, as the English ones do everywhere."""
+    return [
+        (tr._("/erfaring subscribe"), tr._("give this channel a weekly question and a weekly digest")),
+        (tr._("/erfaring unsubscribe"), tr._("stop them in this channel")),
+        (
+            tr._("/erfaring schedule prompt|digest <weekday> <HH:MM>"),
+            tr._(
+                "when they come (default: the question Monday 09:00, the digest Friday 14:00); "
+                "weekdays in English or Norwegian"
+            ),
+        ),
+        (tr._("/erfaring timezone <IANA name>"), tr._("the clock for this channel, e.g. Europe/Oslo")),
+        (tr._("/erfaring language en|nb"), tr._("English or Norwegian Bokmål in this channel")),
+        (tr._("/erfaring language en|nb workspace"), tr._("the language of the whole workspace")),
+        (
+            tr._("/erfaring holidays <country code>|off"),
+            tr._("no posts on that country's public holidays (default NO)"),
+        ),
+        (tr._("/erfaring pause <weeks>"), tr._("no posts for that many weeks; 0 resumes")),
+        (
+            tr._("/erfaring prompts add|list|remove"),
+            tr._("your workspace's own questions, asked beside the built-in ones"),
+        ),
+        (tr._("/erfaring status"), tr._("this channel's settings")),
+    ]
+
+
 def help_text(tr: Translator, unknown: str | None = None) -> Rendered:
     lines = []
     if unknown:
         lines.append(
             tr._("I don't know the subcommand *{word}*.").format(word=escape(truncate(unknown, GIVEN_MAX)))
         )
+    lines.append(
+        "*" + tr._("The weekly rhythm: a question to share every week, and a digest of what was shared") + "*"
+    )
+    lines += [_usage(command, what) for command, what in usages(tr)]
     lines += [
-        "*"
-        + tr._("The weekly rhythm: a question to share every week, and a digest of what was shared")
-        + "*",
-        _usage("/erfaring subscribe", tr._("give this channel a weekly question and a weekly digest")),
-        _usage("/erfaring unsubscribe", tr._("stop them in this channel")),
-        _usage(
-            "/erfaring schedule prompt|digest <weekday> <HH:MM>",
-            tr._(
-                "when they come (default: the question Monday 09:00, the digest Friday 14:00); "
-                "weekdays in English or Norwegian"
-            ),
-        ),
-        _usage("/erfaring timezone <IANA name>", tr._("the clock for this channel, e.g. Europe/Oslo")),
-        _usage("/erfaring language en|nb", tr._("English or Norwegian Bokmål in this channel")),
-        _usage("/erfaring language en|nb workspace", tr._("the language of the whole workspace")),
-        _usage(
-            "/erfaring holidays <country code>|off",
-            tr._("no posts on that country's public holidays (default NO)"),
-        ),
-        _usage("/erfaring pause <weeks>", tr._("no posts for that many weeks; 0 resumes")),
-        _usage(
-            "/erfaring prompts add|list|remove",
-            tr._("your workspace's own questions, asked beside the built-in ones"),
-        ),
-        _usage("/erfaring status", tr._("this channel's settings")),
         "• "
         + tr._(
             "To answer a question: reply in its thread, press Share a lesson, "
             "or react with :raised_hand: to get a reminder in a DM."
         ),
         "_" + tr._("Changing settings and questions is for workspace admins.") + "_",
+        escape(
+            tr._(
+                "The subcommands have Norwegian names too: abonner, avslutt, tidsplan, tidssone, språk, "
+                "helligdager, pause, fortsett, spørsmål, status, hjelp."
+            )
+        ),
     ]
     text = "\n".join(lines)
+    return Rendered(text, as_dicts([section(text)]))
+
+
+def did_you_mean(tr: Translator, typed: str, meant: str) -> Rendered:
+    """A slip of the keyboard (`/erfaring subscrbe`): the command it was most likely meant to be,
+    instead of the whole help."""
+    text = (
+        tr._("I don't know the subcommand *{word}*.").format(word=escape(truncate(typed, GIVEN_MAX)))
+        + " "
+        + tr._("Did you mean {command}?").format(command="`" + escape(truncate(meant, GIVEN_MAX)) + "`")
+        + "\n"
+        + escape(tr._("/erfaring help lists them all."))
+    )
     return Rendered(text, as_dicts([section(text)]))
 
 

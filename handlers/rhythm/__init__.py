@@ -1,4 +1,4 @@
-"""Weekly rhythm listeners: `/erfaring` (commands.py), the "Share a lesson" buttons (actions.py),
+"""Weekly rhythm listeners: `/erfaring` (commands.py), the "Share a lesson" and "Undo" buttons (actions.py),
 answers in a prompt's thread and the :raised_hand: reminder (events.py).
 
 Bolt runs the first listener whose matchers match an event, so the message and reaction listeners
@@ -23,5 +23,6 @@ def register(app: App) -> None:
     # subcommands other features own, and the rest to commands.on_erfaring.
     app.action(RhythmAction.SHARE_FROM_PROMPT)(actions.share_lesson)
     app.action(RhythmAction.SHARE_FROM_NOTE)(actions.share_lesson)
+    app.action(RhythmAction.UNDO_REPLY)(actions.undo_reply)
     app.event("message", matchers=[events.is_thread_reply])(events.on_thread_reply)
     app.event("reaction_added", matchers=[events.is_raised_hand])(events.on_raised_hand)

@@ -4,6 +4,11 @@ prompt replies, and the digest's aggregates over lessons and votes.
 Services in bot/rhythm call these with a session and plain values; nothing else writes SQL for the
 rhythm. The digest's queries are indexed aggregates (bench/digest_bench.py: p95 ≤ 100 ms at 100k
 lessons): ranking, counting and bucketing happen in the database, never in Python scans.
+
+Who may see a lesson is storage.lessons.visibility's rule, never written again here: a channel's own
+section, its counts and its contributors are about the lessons its readers may see
+(`Audience.channel`); the lessons that cross into other channels' digests are those the whole
+workspace may see (`Audience.workspace`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from storage.db import rowcount
 from storage.lessons.models import Lesson, Vote
 from storage.lessons.queries import APPLIED, USEFUL
-from storage.rhythm.models import CustomPrompt, ScheduledPost, Subscription
+from storage.lessons.visibility import Audience, visible
+from storage.rhythm.models import CustomPrompt, PromptReply, ScheduledPost, Subscription
 
 # --- subscriptions -----------------------------------------------------------------------------------------
 
@@ -93,9 +99,19 @@ def take_over_post(
     status: str,
     replica: str,
     now: datetime,
+    due_at: datetime | None = None,
 ) -> bool:
     """Move the row from the attempt a process saw to its own claim. Only one writer can: the WHERE
-    clause names the attempt seen, so every other writer matches no row. True for the winner."""
+    clause names the attempt seen, so every other writer matches no row. True for the winner.
+    `due_at` moves the slot's due time (a post asked for by hand is due when it is asked for)."""
+    values: dict[str, object] = {
+        "status": status,
+        "claimed_by": replica,
+        "claimed_at": now,
+        "attempts": seen_attempts + 1,
+    }
+    if due_at is not None:
+        values["due_at"] = due_at
     result = session.execute(
         update(ScheduledPost)
         .where(
@@ -104,7 +120,7 @@ def take_over_post(
             ScheduledPost.attempts == seen_attempts,
             ScheduledPost.claimed_at == seen_claimed_at,
         )
-        .values(status=status, claimed_by=replica, claimed_at=now, attempts=seen_attempts + 1)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     return rowcount(result) == 1
@@ -152,6 +168,36 @@ def post_keys(session: Session, team_id: str, channel_id: str, *, kind: str, sta
     return [key for key in session.scalars(query) if key]
 
 
+def last_posted(
+    session: Session, team_id: str, channel_id: str, kind: str, until: datetime
+) -> tuple[str, datetime] | None:
+    """(week, due time) of the channel's latest post of `kind` that went out, due at or before
+    `until`; None when there was none. A digest's due time is where its range ends."""
+    row = session.execute(
+        select(ScheduledPost.week, ScheduledPost.due_at)
+        .where(
+            ScheduledPost.team_id == team_id,
+            ScheduledPost.channel_id == channel_id,
+            ScheduledPost.kind == kind,
+            ScheduledPost.status == "posted",
+            ScheduledPost.due_at <= until,
+        )
+        .order_by(ScheduledPost.due_at.desc(), ScheduledPost.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (str(row.week), row.due_at)
+
+
+# --- prompt replies ---------------------------------------------------------------------------------------
+
+
+def reply_of_lesson(session: Session, team_id: str, lesson_id: int) -> PromptReply | None:
+    """The thread reply a lesson was saved from, if it was."""
+    return session.scalar(
+        select(PromptReply).where(PromptReply.team_id == team_id, PromptReply.lesson_id == lesson_id)
+    )
+
+
 # --- the digest ---------------------------------------------------------------------------------------------
 
 
@@ -183,6 +229,11 @@ def _votes(kind: str) -> ColumnElement[int]:
 
 def _in_week(team_id: str, start: datetime, end: datetime) -> list[ColumnElement[bool]]:
     return [Lesson.team_id == team_id, Lesson.created_at >= start, Lesson.created_at < end]
+
+
+def _channels_own(team_id: str, channel_id: str) -> list[ColumnElement[bool]]:
+    """The lessons shared in `channel_id` that its readers may see (not someone's private note)."""
+    return [Lesson.channel_id == channel_id, visible(Audience.channel(team_id, channel_id))]
 
 
 def _ranked(session: Session, where: Sequence[ColumnElement[bool]], limit: int) -> list[RankedLesson]:
@@ -222,25 +273,27 @@ def _ranked(session: Session, where: Sequence[ColumnElement[bool]], limit: int) 
 
 
 def week_lesson_count(session: Session, team_id: str, channel_id: str, start: datetime, end: datetime) -> int:
-    """How many lessons were shared in the channel in [start, end)."""
-    where = [*_in_week(team_id, start, end), Lesson.channel_id == channel_id]
+    """How many lessons its readers may see were shared in the channel in [start, end)."""
+    where = [*_in_week(team_id, start, end), *_channels_own(team_id, channel_id)]
     return int(session.scalar(select(func.count(Lesson.id)).where(*where)) or 0)
 
 
 def channel_top_lessons(
     session: Session, team_id: str, channel_id: str, start: datetime, end: datetime, limit: int
 ) -> list[RankedLesson]:
-    """The channel's lessons of [start, end), most useful first (votes and reactions)."""
-    where = [*_in_week(team_id, start, end), Lesson.channel_id == channel_id]
+    """The channel's lessons of [start, end) its readers may see, most useful first (votes and reactions)."""
+    where = [*_in_week(team_id, start, end), *_channels_own(team_id, channel_id)]
     return _ranked(session, where, limit)
 
 
 def other_top_lessons(
     session: Session, team_id: str, channel_id: str, start: datetime, end: datetime, limit: int
 ) -> list[RankedLesson]:
-    """The most useful lessons of [start, end) from the workspace's other channels (at least one vote)."""
+    """The most useful lessons of [start, end) from the workspace's other channels (at least one vote)
+    that the whole workspace may see: nothing private crosses into another channel."""
     where = [
         *_in_week(team_id, start, end),
+        visible(Audience.workspace(team_id)),
         Lesson.channel_id.is_not(None),
         Lesson.channel_id != channel_id,
         _votes(USEFUL) > 0,
@@ -251,7 +304,8 @@ def other_top_lessons(
 def applied_marks(
     session: Session, team_id: str, channel_id: str, start: datetime, end: datetime
 ) -> tuple[int, int]:
-    """(lessons, marks): the channel's lessons someone marked "I applied this" in [start, end)."""
+    """(lessons, marks): the channel's lessons (those its readers may see) someone marked "I applied
+    this" in [start, end)."""
     row = session.execute(
         select(func.count(func.distinct(Vote.lesson_id)), func.count(Vote.id))
         .join(Lesson, Lesson.id == Vote.lesson_id)
@@ -261,8 +315,7 @@ def applied_marks(
             Vote.active.is_(True),
             Vote.changed_at >= start,
             Vote.changed_at < end,
-            Lesson.team_id == team_id,
-            Lesson.channel_id == channel_id,
+            *_channels_own(team_id, channel_id),
         )
     ).one()
     return int(row[0] or 0), int(row[1] or 0)
@@ -287,8 +340,8 @@ Contribution = tuple[int, str, str]
 def contributions(
     session: Session, team_id: str, channel_id: str, bounds: Sequence[datetime]
 ) -> list[Contribution]:
-    """Distinct authors and voters of the channel's lessons per week between `bounds`, in one query
-    (one round trip)."""
+    """Distinct authors and voters of the channel's lessons (those its readers may see) per week between
+    `bounds`, in one query (one round trip)."""
     start, end = bounds[0], bounds[-1]
     authors = (
         select(
@@ -296,7 +349,7 @@ def contributions(
             literal(AUTHOR).label("kind"),
             Lesson.author_hash.label("who"),
         )
-        .where(*_in_week(team_id, start, end), Lesson.channel_id == channel_id)
+        .where(*_in_week(team_id, start, end), *_channels_own(team_id, channel_id))
         .distinct()
     )
     voters = (
@@ -311,8 +364,7 @@ def contributions(
             Vote.active.is_(True),
             Vote.changed_at >= start,
             Vote.changed_at < end,
-            Lesson.team_id == team_id,
-            Lesson.channel_id == channel_id,
+            *_channels_own(team_id, channel_id),
         )
         .distinct()
     )

@@ -1,5 +1,6 @@
 """A weekly prompt in a channel, and the ways to answer it: a thread reply, the "Share a lesson"
-button, and a :raised_hand: for a reminder DM.
+button, and a :raised_hand: for a reminder DM. A reply becomes a lesson only when it reads as one,
+with the visibility of the prompt's channel, and its author can take it back.
 
 The weekly job (bot.rhythm.jobs, which claims and posts prompts on schedule) is simulated here: a
 ScheduledPost row, the prompt view, and chat.postMessage, as the job does them.
@@ -13,27 +14,30 @@ import logging
 import pytest
 from sqlalchemy import select
 
+import scheduler
 from bot.core.i18n import translator
 from bot.lessons.data import TEXT_MAX
 from bot.lessons.ids import LessonBlock, LessonCallback, LessonOption
 from bot.lessons.views import parse_metadata
+from bot.rhythm import flows
 from bot.rhythm.ids import RhythmAction, RhythmBlock
 from bot.rhythm.prompts import next_prompt
 from bot.rhythm.views import prompt_message
-from localslack.standin import Message
+from localslack.standin import Ephemeral, Message
 from localslack.workspace import LocalWorkspace
 from storage.lessons.models import Lesson
-from storage.rhythm.models import CustomPrompt, ScheduledPost
+from storage.lessons.visibility import CHANNEL, PENDING, WORKSPACE
+from storage.rhythm.models import CustomPrompt, PromptReply, ScheduledPost
 from tests.scenario.helpers import button_labels, everything_sent, last_bot_message
 
 ABSENT = object()  # a field left out of a payload
 
 
 def post_prompt(
-    ws: LocalWorkspace, channel: str = "team-platform", language: str = "en"
+    ws: LocalWorkspace, channel: str = "team-platform", language: str = "en", *, channel_id: str | None = None
 ) -> tuple[int, Message]:
     """What the weekly job does when a prompt is due: claim the week, pick the question, post, record."""
-    channel_id = ws.channel_id(channel)
+    channel_id = channel_id or ws.channel_id(channel)
     now = ws.deps.clock.now()
     with ws.deps.db.session() as session:
         choice = next_prompt(session, ws.standin.team_id, channel_id, language)
@@ -68,6 +72,18 @@ def post_prompt(
 def lessons_in_db(ws: LocalWorkspace) -> list[Lesson]:
     with ws.deps.db.session() as session:
         return list(session.scalars(select(Lesson).order_by(Lesson.id)))
+
+
+def undo_button(note: Ephemeral) -> dict[str, object]:
+    [button] = [
+        element
+        for block in note.blocks
+        if block.get("block_id") == RhythmBlock.SAVED_ACTIONS
+        for element in block["elements"]
+    ]
+    assert button["action_id"] == RhythmAction.UNDO_REPLY
+    assert button["text"]["text"] == "Undo: don't keep this as a lesson"
+    return dict(button)
 
 
 def reply(ws: LocalWorkspace, user: str, prompt: Message, text: str) -> Message:
@@ -121,9 +137,16 @@ def test_a_thread_reply_becomes_a_lesson_linked_to_the_prompt_and_gets_a_reactio
     assert lesson.text == "@kari showed me how to read the flame graph & it paid off #perf"
     assert lesson.tags_text == "perf"
     assert lesson.source_link and answer.ts.replace(".", "") in lesson.source_link
+    assert lesson.visibility == WORKSPACE, "a public channel's answer is the workspace's"
     current = ws.standin.message(prompt.channel, answer.ts)
     assert current is not None and current.reactions.get("white_check_mark") == [ws.standin.bot_user_id]
-    assert ws.standin.ephemerals(user=ola) == [], "the reaction is the confirmation"
+    # Beside the ✅, a note only Ola sees: who can find the lesson, and a way to take it back.
+    [note] = ws.standin.ephemerals(user=ola)
+    assert note.thread_ts == prompt.ts and note.channel == prompt.channel
+    assert f"I saved your reply as lesson #{lesson.id}." in note.text
+    assert "Everyone in this workspace can find it with /lesson search." in note.text
+    assert undo_button(note)["value"] == str(lesson.id)
+    assert [e.user for e in ws.standin.ephemerals()] == [ola], "nobody else sees it"
 
 
 def test_a_retried_or_repeated_reply_event_saves_one_lesson(ws: LocalWorkspace) -> None:
@@ -168,7 +191,7 @@ def test_other_messages_are_answered_and_ignored(ws: LocalWorkspace) -> None:
 def test_a_reply_that_cannot_be_a_lesson_is_explained_in_the_thread_with_the_text(ws: LocalWorkspace) -> None:
     post_id, prompt = post_prompt(ws)
     ola = ws.user_id("ola")
-    reply(ws, "ola", prompt, "ok")
+    reply(ws, "ola", prompt, "CI")
     [note] = ws.standin.ephemerals(user=ola)
     assert note.thread_ts == prompt.ts
     assert "could not save your reply" in note.text and "at least 3 characters" in note.text
@@ -256,11 +279,132 @@ def test_a_button_for_a_prompt_that_is_gone_says_so(ws: LocalWorkspace) -> None:
 
 def test_a_reply_is_stored_as_typed_whatever_slack_sends_on_the_wire(ws: LocalWorkspace) -> None:
     _, prompt = post_prompt(ws)
-    # What Slack sends when someone types `x < y && y > z`.
-    reply(ws, "ola", prompt, "x &lt; y &amp;&amp; y &gt; z")
+    # What Slack sends when someone types `Check that x < y && y > z before the loop`.
+    reply(ws, "ola", prompt, "Check that x &lt; y &amp;&amp; y &gt; z before the loop")
     [lesson] = lessons_in_db(ws)
-    assert lesson.text == "x < y && y > z"
+    assert lesson.text == "Check that x < y && y > z before the loop"
     assert "x &amp;lt;" not in everything_sent(ws), "never escaped twice"
+
+
+# --- only what reads as a lesson is kept, and it can be taken back -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "chatter",
+    [
+        "Great question!",
+        "Takk!",
+        "+1",
+        "Enig",
+        ":+1:",
+        "👍👍",
+        "Thanks a lot!",
+        "Tusen takk for et godt spørsmål!",
+    ],
+)
+def test_thanks_and_agreement_in_the_thread_are_left_alone(ws: LocalWorkspace, chatter: str) -> None:
+    _, prompt = post_prompt(ws)
+    ws.driver.user_types(ws.user_id("ola"), prompt.channel, chatter, prompt.ts, send=("message",))
+    ws.settle()
+    assert lessons_in_db(ws) == []
+    assert ws.standin.calls_to("reactions.add") == []
+    assert ws.standin.ephemerals() == [], "conversation is not nagged about"
+
+
+def test_a_reply_that_is_not_yet_a_sentence_is_explained_with_the_text_back(ws: LocalWorkspace) -> None:
+    post_id, prompt = post_prompt(ws)
+    ola = ws.user_id("ola")
+    reply(ws, "ola", prompt, "Test in prod")
+    assert lessons_in_db(ws) == [] and ws.standin.calls_to("reactions.add") == []
+    [note] = ws.standin.ephemerals(user=ola)
+    assert note.thread_ts == prompt.ts
+    assert "A lesson needs at least a short sentence (3 words or more)." in note.text
+    assert "Test in prod" in json.dumps(note.blocks)
+    [button] = [b for b in note.blocks if b.get("block_id") == RhythmBlock.NOTE_ACTIONS]
+    assert button["elements"][0]["value"] == str(post_id)
+    # A sentence, with thanks around it, is a lesson.
+    reply(ws, "ola", prompt, "Great question! Pairing on the deploy made it far less scary")
+    assert [lesson.text for lesson in lessons_in_db(ws)] == [
+        "Great question! Pairing on the deploy made it far less scary"
+    ]
+
+
+def test_undo_deletes_the_lesson_and_takes_the_check_mark_off(ws: LocalWorkspace) -> None:
+    _, prompt = post_prompt(ws)
+    ola = ws.user_id("ola")
+    answer = ws.standin.user_post_message(
+        ola, prompt.channel, "Rotate the on-call pager every week", prompt.ts
+    )
+    event = ws.driver.message_event(ola, prompt.channel, answer.text, answer.ts, prompt.ts)
+    assert ws.driver.event(event, event_id="EvUNDO1").ok
+    ws.settle()
+    [lesson] = lessons_in_db(ws)
+    [note] = ws.standin.ephemerals(user=ola)
+    assert ws.driver.click(ola, action_id=RhythmAction.UNDO_REPLY, message=note).ok
+    ws.settle()
+    assert lessons_in_db(ws) == []
+    current = ws.standin.message(prompt.channel, answer.ts)
+    assert current is not None and "white_check_mark" not in current.reactions
+    assert current.text == "Rotate the on-call pager every week", "the reply itself stays in the thread"
+    [replaced] = ws.standin.ephemerals(user=ola)
+    assert replaced.text == "Done: your reply is no longer kept as a lesson. It stays in the thread."
+    assert RhythmAction.UNDO_REPLY not in json.dumps(replaced.blocks), "nothing left to click"
+    # Slack delivering the reply again does not bring the lesson back.
+    assert ws.driver.event(event, event_id="EvUNDO2").ok
+    ws.settle()
+    assert lessons_in_db(ws) == []
+    with ws.deps.db.session() as session:
+        marker = session.get(PromptReply, (ws.standin.team_id, prompt.channel, answer.ts))
+        assert marker is not None and marker.lesson_id is None
+    assert lesson.id not in [row.id for row in lessons_in_db(ws)]
+
+
+def test_only_the_replier_can_take_a_reply_back(ws: LocalWorkspace) -> None:
+    _, prompt = post_prompt(ws)
+    reply(ws, "ola", prompt, "Rotate the on-call pager every week")
+    [lesson] = lessons_in_db(ws)
+    team = ws.standin.team_id
+    said = flows.undo_reply(ws.deps, team_id=team, user_id=ws.user_id("kari"), lesson_id=lesson.id)
+    assert said == "Only the person who wrote a reply can take it back."
+    assert [row.id for row in lessons_in_db(ws)] == [lesson.id]
+    # A lesson that did not come from a reply, or is gone, is no reply to take back.
+    assert flows.undo_reply(ws.deps, team_id=team, user_id=ws.user_id("ola"), lesson_id=lesson.id + 99) == (
+        "That lesson is already gone."
+    )
+    assert flows.undo_reply(ws.deps, team_id=team, user_id=ws.user_id("ola"), lesson_id=None) == (
+        "That lesson is already gone."
+    )
+
+
+def test_a_reply_in_a_private_channel_is_for_its_members(ws: LocalWorkspace) -> None:
+    kari, ola = ws.user_id("kari"), ws.user_id("ola")
+    # A private channel with a C… id, as new private channels have: Slack says what it is.
+    secret = ws.standin.add_channel(
+        "incident-review", id="C0PRIVATE1", is_private=True, members=[kari, ola, ws.standin.bot_user_id]
+    )
+    _, prompt = post_prompt(ws, channel_id=secret.id)
+    reply(ws, "ola", prompt, "Write the timeline while people still remember it")
+    [lesson] = lessons_in_db(ws)
+    assert (lesson.visibility, lesson.channel_id) == (CHANNEL, secret.id)
+    [note] = ws.standin.ephemerals(user=ola)
+    assert f"Members of <#{secret.id}> can find it with /lesson search." in note.text
+
+
+def test_a_reply_slack_cannot_place_yet_is_the_authors_until_it_is_settled(ws: LocalWorkspace) -> None:
+    _, prompt = post_prompt(ws)
+    ola = ws.user_id("ola")
+    ws.standin.fail("conversations.info", error="fatal_error", status=200)  # Slack cannot say, once
+    reply(ws, "ola", prompt, "Keep the status page in the incident channel topic")
+    [lesson] = lessons_in_db(ws)
+    assert lesson.visibility == PENDING
+    [note] = ws.standin.ephemerals(user=ola)
+    assert (
+        f"For now only you can find it: Slack could not tell me yet who reads <#{prompt.channel}>."
+        in note.text
+    )
+    scheduler.run_maintenance(ws.deps)  # every ten minutes, and at start-up
+    [lesson] = lessons_in_db(ws)
+    assert lesson.visibility == WORKSPACE
 
 
 # --- payloads that are not what Slack sends: a 200, nothing stored, no traceback -------------------------

@@ -235,3 +235,65 @@ def test_admins_manage_their_own_questions(ws: LocalWorkspace) -> None:
         rows = list(session.scalars(select(CustomPrompt).order_by(CustomPrompt.id)))
     assert [(p.language, p.removed) for p in rows] == [("en", True), ("nb", False)]
     assert "What did the last incident" not in erfaring(ws, "ola", "general", "prompts list")
+
+
+# --- Norwegian all the way, and slips of the keyboard (issue 9 §7) ------------------------------------
+
+
+def test_a_slip_of_the_keyboard_asks_did_you_mean_instead_of_the_whole_help(ws: LocalWorkspace) -> None:
+    shown = erfaring(ws, "kari", "general", "subscrbe")
+    assert "Did you mean `/erfaring subscribe`?" in shown
+    assert "/erfaring timezone" not in shown, "not the whole help"
+    assert subscription(ws, "general") is None, "a slip changes nothing"
+    shown = erfaring(ws, "kari", "general", "tidsplna digest fredag 14:00")
+    assert "Did you mean `/erfaring tidsplan digest fredag 14:00`?" in shown
+    # Far from every subcommand: the help, as before.
+    shown = erfaring(ws, "kari", "general", "banana")
+    assert "I don't know the subcommand *banana*" in shown and "/erfaring timezone" in shown
+
+
+def test_the_help_in_bokmal_shows_norwegian_subcommands_and_placeholders(ws: LocalWorkspace) -> None:
+    ws.standin.set_locale(ws.user_id("ola"), "nb-NO")
+    ws.deps.slack.forget_people()
+    shown = erfaring(ws, "ola", "general", "hjelp")
+    for usage in (
+        "/erfaring abonner",
+        "/erfaring avslutt",
+        "/erfaring tidsplan spørsmål|oppsummering &lt;ukedag&gt; &lt;TT:MM&gt;",
+        "/erfaring tidssone &lt;IANA-navn&gt;",
+        "/erfaring språk en|nb arbeidsområde",
+        "/erfaring helligdager &lt;landkode&gt;|av",
+        "/erfaring pause &lt;uker&gt;",
+        "/erfaring spørsmål ny|liste|fjern",
+    ):
+        assert usage in shown, usage
+    assert "&lt;weekday&gt;" not in shown and "/erfaring subscribe`" not in shown
+    assert "Underkommandoene har engelske navn også: subscribe" in shown
+    shown = erfaring(ws, "ola", "general", "abonerr")
+    assert "Mente du `/erfaring abonner`?" in shown
+
+
+def test_an_admin_runs_the_rhythm_in_norwegian(ws: LocalWorkspace) -> None:
+    assert "is subscribed to the weekly rhythm" in erfaring(ws, "kari", "team-platform", "abonner")
+    assert "Friday at 15:00" in erfaring(ws, "kari", "team-platform", "tidsplan oppsummering fredag 15:00")
+    assert "Europe/London" in erfaring(ws, "kari", "team-platform", "tidssone europe/london")
+    assert "Holidays are off" in erfaring(ws, "kari", "team-platform", "helligdager av")
+    assert "Paused for 1 week" in erfaring(ws, "kari", "team-platform", "pause 1")
+    assert "running again" in erfaring(ws, "kari", "team-platform", "fortsett")
+    assert "Added question" in erfaring(
+        ws, "kari", "team-platform", "spørsmål ny en: What did a customer teach you?"
+    )
+    assert "What did a customer teach you?" in erfaring(ws, "ola", "team-platform", "spørsmål liste")
+    assert "Friday at 15:00" in erfaring(ws, "ola", "team-platform", "status")
+    sub = subscription(ws, "team-platform")
+    assert sub is not None
+    assert (sub.digest_weekday, sub.digest_time, sub.timezone, sub.holiday_country, sub.paused_until) == (
+        4,
+        "15:00",
+        "Europe/London",
+        None,
+        None,
+    )
+    assert "is unsubscribed" in erfaring(ws, "kari", "team-platform", "avslutt")
+    sub = subscription(ws, "team-platform")
+    assert sub is not None and not sub.active

@@ -62,6 +62,23 @@ def test_a_retry_waits_and_failed_or_skipped_slots_are_only_forced(db: Database)
     assert forced is not None and forced.attempts == 3
 
 
+def test_a_slot_forced_by_hand_is_due_when_it_is_asked_for(db: Database) -> None:
+    """A digest's range ends at its due time: one asked for by hand ends when it was asked for, also
+    when it takes over a slot that was skipped, so the next digest starts right there."""
+    assert claims.record_skip(db, KEY, DUE, "a", DUE, "public holiday")
+    asked = DUE + timedelta(days=2)
+    forced = claims.claim(db, KEY, asked, "cli", asked, force=True)
+    assert forced is not None and forced.due_at == asked
+    assert row(db).due_at == asked
+    # Taken over without force, a slot keeps the time it was due.
+    other = SlotKey("T1", "C1", "digest", "2026-W10")
+    dead = claims.claim(db, other, DUE, "dead", DUE)
+    assert dead is not None
+    later = DUE + claims.STALE_AFTER + timedelta(minutes=1)
+    taken = claims.claim(db, other, later, "alive", later)
+    assert taken is not None and taken.due_at == DUE
+
+
 def test_concurrent_take_overs_have_one_winner(db: Database) -> None:
     dead = claims.claim(db, KEY, DUE, "dead", DUE)
     assert dead is not None

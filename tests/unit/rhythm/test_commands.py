@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from bot.core.i18n import load_catalog, translator
 from bot.rhythm.commands import (
     DIGEST,
+    HOLIDAYS_OFF,
     PROMPT,
+    PROMPT_ACTIONS,
+    SUBCOMMANDS,
+    WORKSPACE_WORDS,
     AddPrompt,
     Change,
     Field,
@@ -27,6 +34,7 @@ from bot.rhythm.commands import (
     change_of,
     parse,
     parse_holidays,
+    parse_kind,
     parse_language,
     parse_prompts,
     parse_schedule,
@@ -34,7 +42,9 @@ from bot.rhythm.commands import (
     parse_timezone,
     parse_weekday,
     parse_weeks,
+    suggestion,
 )
+from bot.rhythm.views import usages
 
 
 @pytest.mark.parametrize(
@@ -247,3 +257,116 @@ def test_a_question_of_ones_own_is_checked_before_anything_happens() -> None:
 def test_commands_that_change_nothing_have_no_change(raw: str) -> None:
     with pytest.raises(ValueError):
         change_of(parse(raw))
+
+
+# --- Norwegian all the way (issue 9 §7) --------------------------------------------------------------
+
+# The same word for the same meaning in every command: the addendum's table, as far as /erfaring goes.
+NORWEGIAN = [
+    ("hjelp", Verb.HELP),
+    ("status", Verb.STATUS),
+    ("abonner", Verb.SUBSCRIBE),
+    ("avslutt", Verb.UNSUBSCRIBE),
+    ("stopp", Verb.UNSUBSCRIBE),
+    ("tidsplan", Verb.SCHEDULE),
+    ("tidssone", Verb.TIMEZONE),
+    ("språk", Verb.LANGUAGE),
+    ("helligdager", Verb.HOLIDAYS),
+    ("pause", Verb.PAUSE),
+    ("fortsett", Verb.RESUME),
+    ("spørsmål", Verb.PROMPTS),
+    ("Spørsmål", Verb.PROMPTS),
+]
+
+
+@pytest.mark.parametrize(("word", "verb"), NORWEGIAN)
+def test_norwegian_subcommands(word: str, verb: Verb) -> None:
+    assert parse(word).verb is verb
+
+
+def test_norwegian_words_inside_subcommands() -> None:
+    assert change_of(parse("tidsplan oppsummering fredag 15:00")) == SetSchedule(DIGEST, 4, "15:00")
+    assert change_of(parse("tidsplan spørsmål mandag 9:00")) == SetSchedule(PROMPT, 0, "09:00")
+    assert change_of(parse("helligdager av")) == SetHolidays(None)
+    assert change_of(parse("språk nb arbeidsområde")) == SetLanguage("nb", workspace=True)
+    assert parse_prompts(parse("spørsmål liste")).action is PromptAction.LIST
+    assert change_of(parse("spørsmål ny Hva lærte du?")) == AddPrompt("Hva lærte du?", None)
+    assert change_of(parse("spørsmål fjern 3")) == RemovePrompt(3)
+    assert change_of(parse("spørsmål slett 3")) == RemovePrompt(3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("subscrbe", "/erfaring subscribe"),
+        ("Subscibe", "/erfaring subscribe"),
+        ("abonerr", "/erfaring abonner"),
+        ("unsubscibe", "/erfaring unsubscribe"),
+        ("tidsplna digest fredag 14:00", "/erfaring tidsplan digest fredag 14:00"),
+        ("shedule prompt monday 09:00", "/erfaring schedule prompt monday 09:00"),
+        ("helligdagr off", "/erfaring helligdager off"),
+        ("stauts", "/erfaring status"),
+    ],
+)
+def test_a_slip_of_the_keyboard_suggests_the_subcommand(typed: str, meant: str) -> None:
+    assert suggestion(parse(typed)) == meant
+
+
+@pytest.mark.parametrize("typed", ["banana", "xy", "subscribe", "hjelp", "", "what is this"])
+def test_nothing_is_suggested_for_what_is_far_from_a_subcommand_or_is_one(typed: str) -> None:
+    assert suggestion(parse(typed)) is None
+
+
+def meaning(word: str) -> str:
+    """What a word after the subcommand means, whichever language it is in."""
+    if word in PROMPT_ACTIONS:
+        return str(PROMPT_ACTIONS[word])
+    if word in WORKSPACE_WORDS:
+        return "workspace"
+    if word in HOLIDAYS_OFF:
+        return "off"
+    return parse_kind_or_none(word) or word
+
+
+def parse_kind_or_none(word: str) -> str | None:
+    try:
+        return str(parse_kind(word))
+    except InvalidValue:
+        return None
+
+
+def test_the_bokmal_help_shows_norwegian_subcommands_that_work_as_typed() -> None:
+    english, bokmal = usages(translator("en")), usages(translator("nb"))
+    assert len(english) == len(bokmal)
+    for (en, _), (nb, _) in zip(english, bokmal, strict=True):
+        assert en != nb or en == "/erfaring status", "the Bokmål help names the Norwegian subcommands"
+        en_words = [w for w in en.split()[1:] if "<" not in w and ">" not in w]
+        nb_words = [w for w in nb.split()[1:] if "<" not in w and ">" not in w]
+        assert nb_words[0] in SUBCOMMANDS and parse(nb_words[0]).verb is parse(en_words[0]).verb, nb
+        for en_word, nb_word in zip(en_words[1:], nb_words[1:], strict=True):
+            en_choices = [w for w in en_word.split("|") if w and "<" not in w]
+            nb_choices = [w for w in nb_word.split("|") if w and "<" not in w]
+            assert [meaning(w) for w in nb_choices] == [meaning(w) for w in en_choices], nb
+    placeholders = " ".join(nb for nb, _ in bokmal)
+    for norwegian in ("<ukedag>", "<TT:MM>", "<landkode>", "<uker>", "<IANA-navn>"):
+        assert norwegian in placeholders
+
+
+def test_every_erfaring_command_a_bokmal_text_names_works_as_typed() -> None:
+    catalog = load_catalog("nb")
+    assert catalog is not None
+    named = 0
+    for message in catalog:
+        translations = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in translations:
+            for words in re.findall(r"/erfaring ((?:[\wæøåÆØÅ|-]+ ?){1,2})", text or ""):
+                first, *more = words.split()
+                assert first in SUBCOMMANDS, (first, text)
+                named += 1
+                if SUBCOMMANDS[first] is Verb.PROMPTS and more:
+                    for action in more[0].split("|"):
+                        assert action in PROMPT_ACTIONS, (action, text)
+                if SUBCOMMANDS[first] is Verb.SCHEDULE and more:
+                    for kind in more[0].split("|"):
+                        assert parse_kind_or_none(kind), (kind, text)
+    assert named > 20

@@ -12,11 +12,15 @@ from sqlalchemy.orm import Session
 
 from bot.core.i18n import translator
 from bot.lessons.service import LessonDraft, create_lesson
-from bot.rhythm.digest import DigestContext, DigestData, build_digest
+from bot.rhythm.digest import DigestContext, DigestData, build_digest, digest_period
 from bot.rhythm.digest_views import Decorations, digest_as_text, digest_message, sparkline
+from bot.rhythm.runs import Channel
+from bot.rhythm.timing import Schedule
 from localslack.standin import validate_blocks
 from storage.db import Database
 from storage.lessons.models import Lesson, Vote
+from storage.lessons.visibility import AUTHOR, CHANNEL, PENDING, WORKSPACE
+from storage.rhythm.models import ScheduledPost
 
 TEAM = "T0DIGEST"
 HERE = "C0HERE"
@@ -37,7 +41,10 @@ def lesson(
     channel: str | None = HERE,
     at: datetime = IN_WEEK,
     anonymous: bool = False,
+    visibility: str | None = None,
 ) -> Lesson:
+    """A lesson as it is stored where it was shared: public channels are the workspace's, G… here is
+    a private channel (the visibility is decided from Slack when a lesson is stored, never the id)."""
     made = create_lesson(
         session,
         team_id=TEAM,
@@ -48,6 +55,8 @@ def lesson(
         channel_id=channel,
     )
     made.message_ts = f"{at.timestamp():.6f}"
+    made.visibility = visibility or (CHANNEL if channel == PRIVATE else WORKSPACE if channel else AUTHOR)
+    session.flush()
     return made
 
 
@@ -67,12 +76,12 @@ def vote(
 
 
 def digest(session: Session, **kwargs: object) -> DigestData:
+    kwargs.setdefault("channel_id", HERE)
+    kwargs.setdefault("week", "2026-W10")
+    kwargs.setdefault("end", END)
     return build_digest(
         session,
         team_id=TEAM,
-        channel_id=HERE,
-        week="2026-W10",
-        end=END,
         tz=OSLO,
         secret_key=SECRET,
         **kwargs,  # type: ignore[arg-type]
@@ -124,22 +133,33 @@ def test_top_lessons_from_other_public_channels_cross_over(db: Database) -> None
         good = lesson(s, "Other channel, one vote", channel=OTHER)
         lesson(s, "Other channel, no votes", channel=OTHER)
         secret = lesson(s, "From a private channel", channel=PRIVATE)
+        note = lesson(
+            s, "Someone's private note, shared from a public channel", channel=OTHER, visibility=AUTHOR
+        )
+        unknown = lesson(s, "Not known yet who may see it", channel=OTHER, visibility=PENDING)
         old = lesson(s, "Other channel, last month", channel=OTHER, at=END - timedelta(days=30))
         mine = lesson(s, "This channel's own")
         for target, users in (
             (best, ("U1", "U2")),
             (good, ("U3",)),
             (secret, ("U1", "U2", "U3")),
+            (note, ("U1", "U2", "U3", "U4")),
+            (unknown, ("U1", "U2", "U3", "U4")),
             (old, ("U1",)),
         ):
             for user in users:
                 vote(s, target, user)
         vote(s, mine, "U9")
-        data = digest(s, show_channel=lambda channel: channel != PRIVATE)
-        unfiltered = digest(s)
+        data = digest(s)
+        in_private = digest(s, channel_id=PRIVATE)
     assert [item.text for item in data.others] == ["Other channel, two votes", "Other channel, one vote"]
-    assert unfiltered.others[0].text == "From a private channel"
-    assert all(item.channel_id != HERE for item in unfiltered.others)
+    assert all(item.channel_id != HERE for item in data.others)
+    # The private channel's own digest has its lesson; what crosses into it is only the workspace's.
+    assert [item.text for item in in_private.lessons] == ["From a private channel"]
+    assert [item.text for item in in_private.others][:2] == [
+        "Other channel, two votes",
+        "Other channel, one vote",
+    ]
 
 
 def test_applied_counts_this_weeks_marks_on_this_channels_lessons(db: Database) -> None:
@@ -320,3 +340,195 @@ def test_norwegian_digest_uses_norwegian_dates(db: Database) -> None:
         data = digest(s)
     dumped = json.dumps(digest_message(translator("nb"), data).blocks, ensure_ascii=False)
     assert "27. feb." in dumped or "27 feb" in dumped
+
+
+# --- who may see what: the channel's readers ------------------------------------------------------------
+
+
+def test_a_channel_counts_only_what_its_readers_may_see(db: Database) -> None:
+    """A private note kept in this channel, or a lesson whose visibility is not known yet, changes
+    nothing a reader of the digest can see: no lesson, no count, no contributor, no applied mark."""
+    with db.session() as s:
+        shared = lesson(s, "Shared with the channel", user="U0KARI")
+        vote(s, shared, "U0OLA")
+        vote(s, shared, "U0OLA", "applied")
+        visible_only = digest(s)
+        note = lesson(s, "Only for me", user="U0SECRET", visibility=AUTHOR)
+        pending = lesson(s, "Not known yet", user="U0PENDING", visibility=PENDING)
+        for hidden in (note, pending):
+            vote(s, hidden, "U0VOTER1")
+            vote(s, hidden, "U0VOTER2", "applied")
+        with_hidden = digest(s)
+    assert [item.text for item in with_hidden.lessons] == ["Shared with the channel"]
+    for field in ("lesson_count", "contributors", "trend", "applied_lessons", "applied_marks"):
+        assert getattr(with_hidden, field) == getattr(visible_only, field), field
+    assert (with_hidden.lesson_count, with_hidden.contributors, with_hidden.applied_marks) == (1, 2, 1)
+
+
+def test_an_anonymous_lesson_from_another_channel_carries_no_channel_reference(db: Database) -> None:
+    with db.session() as s:
+        theirs = lesson(s, "Anonymous, from elsewhere", user="U0ANON", channel=OTHER, anonymous=True)
+        theirs.source_link = f"https://example.slack.com/archives/{OTHER}/p1"
+        vote(s, theirs, "U1")
+        mine = lesson(s, "Anonymous, from here", user="U0ANON", anonymous=True)
+        data = digest(s)
+    [other] = data.others
+    assert (other.channel_id, other.message_ts, other.source_link) == (None, None, None)
+    [own] = data.lessons
+    assert own.channel_id == HERE and own.id == mine.id  # the channel's own: its readers are there
+    rendered = digest_message(TR, data)
+    everything = json.dumps(rendered.blocks, ensure_ascii=False) + digest_as_text(TR, data)
+    assert OTHER not in everything and f"#{other.id}" in everything
+
+
+# --- what a digest covers --------------------------------------------------------------------------------
+
+
+def subscription(**changes: object) -> Channel:
+    values: dict[str, object] = {
+        "id": 1,
+        "team_id": TEAM,
+        "channel_id": HERE,
+        "timezone": "Europe/Oslo",
+        "language": "en",
+        "holiday_country": "NO",
+        "paused_until": None,
+        "created_by": "U0KARI",
+        "created_at": END - timedelta(days=60),
+        "schedules": {"prompt": Schedule(0, 9, 0), "digest": Schedule(4, 14, 0)},
+    }
+    values.update(changes)
+    return Channel(**values)  # type: ignore[arg-type]
+
+
+def post(session: Session, kind: str, week: str, due: datetime, status: str = "posted") -> None:
+    session.add(
+        ScheduledPost(
+            team_id=TEAM,
+            channel_id=HERE,
+            kind=kind,
+            week=week,
+            status=status,
+            due_at=due,
+            claimed_by="test",
+            claimed_at=due,
+            attempts=1,
+            posted_at=due if status == "posted" else None,
+        )
+    )
+    session.flush()
+
+
+def covered(session: Session, sub: Channel, end: datetime = END, week: str = "2026-W10") -> DigestData:
+    period = digest_period(session, sub, week=week, end=end)
+    return digest(session, end=end, week=week, period=period)
+
+
+def test_a_skipped_weeks_lessons_come_in_the_next_digest_with_a_label_that_says_so(db: Database) -> None:
+    week_8 = END - timedelta(weeks=2)  # Friday 20 February, 14:00 in Oslo
+    with db.session() as s:
+        post(s, "prompt", "2026-W08", week_8 - timedelta(days=4))
+        post(s, "digest", "2026-W08", week_8)
+        post(s, "digest", "2026-W09", END - timedelta(weeks=1), status="skipped")  # a holiday, say
+        lesson(s, "Before the last digest", at=week_8 - timedelta(minutes=1))
+        lesson(s, "In the skipped week", at=END - timedelta(days=9))
+        lesson(s, "This week", at=END - timedelta(days=2))
+        data = covered(s, subscription())
+    assert (data.start, data.end) == (week_8, END)
+    assert [item.text for item in data.lessons] == ["In the skipped week", "This week"]
+    assert data.weeks == ("2026-W09", "2026-W10") and data.several_weeks and not data.welcome
+    rendered = digest_message(TR, data)
+    dumped = json.dumps(rendered.blocks, ensure_ascii=False)
+    assert "Weekly digest · weeks 9–10" in dumped
+    assert "Lessons from Feb 20 at 14:00 to Mar 6, 2026 at 14:00" in dumped
+    assert "*Shared here since Feb 20* · 2 lessons" in dumped
+    assert (
+        "shared or voted here since Feb 20" in dumped and "this week" not in dumped.split("Participation")[1]
+    )
+    assert rendered.text.startswith("Weekly digest, weeks 9–10: 2 lessons shared in this channel")
+    text = digest_as_text(TR, data)
+    assert "2026-W09–2026-W10" in text and "Shared here since Feb 20: 2 lessons" in text
+    assert_valid(rendered.blocks)
+
+
+def test_back_to_back_digests_meet_but_never_overlap(db: Database) -> None:
+    week_9 = END - timedelta(weeks=1)
+    sub = subscription(created_at=week_9 - timedelta(days=6))
+    with db.session() as s:
+        post(s, "prompt", "2026-W09", week_9 - timedelta(days=4))
+        lesson(s, "Just before the first digest", at=week_9 - timedelta(seconds=1))
+        lesson(s, "Exactly when the first digest was due", at=week_9)
+        first = covered(s, sub, end=week_9, week="2026-W09")
+        post(s, "digest", "2026-W09", week_9)
+        second = covered(s, sub)
+    assert first.end == second.start == week_9
+    assert [item.text for item in first.lessons] == ["Just before the first digest"]
+    assert [item.text for item in second.lessons] == ["Exactly when the first digest was due"]
+    assert not second.several_weeks and second.weeks == ("2026-W10", "2026-W10")
+    first_label = json.dumps(digest_message(TR, first).blocks, ensure_ascii=False)
+    second_label = json.dumps(digest_message(TR, second).blocks, ensure_ascii=False)
+    assert "to Feb 27, 2026 at 14:00" in first_label and "Lessons from Feb 27 at 14:00 to" in second_label
+    assert "Weekly digest · week 9" in first_label and "Weekly digest · week 10" in second_label
+
+
+def test_the_first_digest_before_any_question_says_welcome(db: Database) -> None:
+    sub = subscription(created_at=END - timedelta(days=2))  # subscribed on Wednesday
+    with db.session() as s:
+        data = covered(s, sub)
+    assert data.welcome and data.quiet and data.contributors == 0
+    assert data.next_question == datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # Monday 09:00 in Oslo
+    rendered = digest_message(TR, data)
+    dumped = json.dumps(rendered.blocks, ensure_ascii=False)
+    assert "Welcome to the weekly rhythm!" in dumped and f"first digest in <#{HERE}>" in dumped
+    assert "The first question comes on Monday, Mar 9 at 09:00." in dumped
+    assert "0 people" not in dumped and "A quiet week" not in dumped and "Participation" not in dumped
+    assert rendered.text == "Weekly digest, week 10: Welcome to the weekly rhythm!"
+    assert "Welcome to the weekly rhythm!" in digest_as_text(TR, data)
+    assert_valid(rendered.blocks)
+    # Once the question was asked, the first digest is an ordinary one.
+    with db.session() as s:
+        post(s, "prompt", "2026-W10", END - timedelta(days=4))
+        assert not covered(s, sub).welcome
+
+
+def test_the_first_question_skips_a_pause_and_holidays(db: Database) -> None:
+    # Subscribed before Easter 2026, paused over the next Monday: Easter Monday (6 April) is a holiday.
+    end = datetime(2026, 3, 27, 13, 0, tzinfo=UTC)
+    sub = subscription(created_at=end - timedelta(days=1), paused_until=datetime(2026, 4, 1, tzinfo=UTC))
+    with db.session() as s:
+        data = covered(s, sub, end=end, week="2026-W13")
+    assert data.next_question == datetime(2026, 4, 13, 7, 0, tzinfo=UTC)  # Monday 13 April, 09:00 CEST
+
+
+def test_the_first_digest_reaches_back_to_the_subscription(db: Database) -> None:
+    sub = subscription(created_at=END - timedelta(days=17))  # three digests ago, none posted
+    with db.session() as s:
+        post(s, "prompt", "2026-W08", END - timedelta(days=11))
+        lesson(s, "Right after subscribing", at=END - timedelta(days=16))
+        lesson(s, "Before subscribing", at=END - timedelta(days=22))
+        data = covered(s, sub)
+    assert data.start == END - timedelta(weeks=3) and data.weeks == ("2026-W08", "2026-W10")
+    assert [item.text for item in data.lessons] == ["Right after subscribing"]
+
+
+def test_a_digest_across_a_dst_change_keeps_the_wall_clock(db: Database) -> None:
+    # Oslo moves to summer time on 29 March 2026: Friday 14:00 is 13:00 UTC before, 12:00 UTC after.
+    before, after = datetime(2026, 3, 27, 13, 0, tzinfo=UTC), datetime(2026, 4, 3, 12, 0, tzinfo=UTC)
+    with db.session() as s:
+        post(s, "prompt", "2026-W14", after - timedelta(days=4))
+        post(s, "digest", "2026-W13", before)
+        data = covered(s, subscription(holiday_country=None), end=after, week="2026-W14")
+    assert data.end - data.start == timedelta(hours=167)
+    assert "Lessons from Mar 27 at 14:00 to Apr 3, 2026 at 14:00" in json.dumps(
+        digest_message(TR, data).blocks, ensure_ascii=False
+    )
+
+
+def test_norwegian_labels_for_a_range_of_weeks(db: Database) -> None:
+    with db.session() as s:
+        post(s, "prompt", "2026-W08", END - timedelta(days=18))
+        post(s, "digest", "2026-W08", END - timedelta(weeks=2))
+        data = covered(s, subscription())
+    dumped = json.dumps(digest_message(translator("nb"), data).blocks, ensure_ascii=False)
+    assert "Ukeoppsummering · uke 9–10" in dumped
+    assert "Lærdommer fra 20. feb. kl. 14:00 til 6. mars 2026 kl. 14:00" in dumped

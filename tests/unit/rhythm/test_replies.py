@@ -6,14 +6,17 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.core import mrkdwn
 from bot.lessons import service as lessons
 from bot.lessons.data import TEXT_MAX
 from bot.rhythm import replies
+from bot.rhythm.data import Finders
 from storage.db import Database
 from storage.lessons.models import Lesson
+from storage.lessons.visibility import AUTHOR, CHANNEL, PENDING, WORKSPACE
 from storage.rhythm.models import PromptReply, ScheduledPost
 
 T1, C1, C2 = "T1", "C1", "C2"
@@ -42,7 +45,9 @@ def prompt_post(db: Database, ts: str = "1772438400.000100") -> int:
         return post.id
 
 
-def save(db: Database, post_id: int, reply_ts: str, text: str) -> replies.ReplyResult:
+def save(
+    db: Database, post_id: int, reply_ts: str, text: str, visibility: str = WORKSPACE
+) -> replies.ReplyResult:
     with db.session() as session:
         post = replies.get_prompt_post(session, T1, post_id)
         assert post is not None
@@ -55,6 +60,7 @@ def save(db: Database, post_id: int, reply_ts: str, text: str) -> replies.ReplyR
             source_link=None,
             secret_key=KEY,
             now=NOW,
+            visibility=visibility,
         )
 
 
@@ -76,7 +82,7 @@ def test_a_reply_is_saved_once_as_a_lesson_linked_to_its_prompt(db: Database) ->
         assert marker.lesson_id == lesson.id and marker.prompt_post_id == post_id
         assert replies.reply_saved(session, T1, C1, "1772438500.000200")
 
-    short = save(db, post_id, "1772438600.000300", "ok")
+    short = save(db, post_id, "1772438600.000300", "CI")
     assert short.lesson_id is None and [p.code for p in short.problems] == ["too_short"]
     long = save(db, post_id, "1772438700.000400", "x" * (TEXT_MAX + 1))
     assert [p.code for p in long.problems] == ["too_long"]
@@ -150,3 +156,90 @@ def test_a_replys_slack_formatting_reads_as_typed_and_pings_nobody() -> None:
     assert mrkdwn.from_slack("<@U0KARI> hi") == "@U0KARI hi"
     assert mrkdwn.from_slack("x &lt; y &amp;&amp; y &gt; z") == "x < y && y > z"
     assert not hasattr(replies, "plain_text") and not hasattr(replies, "mentioned_users")
+
+
+# --- what reads as a lesson ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great question!",
+        "Takk!",
+        "+1",
+        "Enig",
+        "ok",
+        "👍",
+        ":+1: :tada:",
+        "@kari +1",
+        "Thanks a lot!",
+        "Thanks, this is a really great question!",
+        "Tusen takk for et godt spørsmål!",
+        "Helt enig, godt poeng",
+        "Så bra, takk!",
+        "",
+    ],
+)
+def test_thanks_agreement_and_emoji_are_chatter(text: str) -> None:
+    assert replies.judge(text) is replies.Reading.CHATTER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Test in prod",  # 3 words, 10 letters
+        "Bruk feature flags",  # 3 words, 17 letters
+        "Small PRs",
+        "Pair program",
+        "CI",
+        "#perf",  # a tag is not a word, but it is not thanks either
+        "Rollback 2x",
+    ],
+)
+def test_a_few_words_are_not_yet_a_lesson(text: str) -> None:
+    assert replies.judge(text) is replies.Reading.FRAGMENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write the rollback plan first",
+        "Skriv tilbakerullingsplanen før du deployer",
+        "Små pull requests blir lest samme dag",
+        "Great question! Pairing on the deploy made it far less scary",
+        "Takk! Vi lærte at kunden må se skissen før vi bygger",
+        "@kari showed me how to read the flame graph & it paid off #perf",
+        "We did this with our summer interns. It worked!",
+    ],
+)
+def test_a_short_sentence_is_a_lesson(text: str) -> None:
+    assert replies.judge(text) is replies.Reading.LESSON
+
+
+def test_mentions_tags_emoji_links_and_numbers_are_not_words() -> None:
+    assert replies.words_of("@kari #perf :tada: https://x.no/a-b 42 ok, Så bra") == ["ok", "Så", "bra"]
+    assert replies.words_of("don't stop’n") == ["don't", "stop’n"]
+    assert replies.MIN_WORDS == 3 and replies.MIN_LETTERS == 20
+
+
+def test_chatter_and_fragments_are_not_saved_and_a_lesson_keeps_its_visibility(db: Database) -> None:
+    post_id = prompt_post(db)
+    chatter = save(db, post_id, "1772438500.000201", "Takk!")
+    fragment = save(db, post_id, "1772438500.000202", "Test in prod")
+    assert (chatter.reading, chatter.lesson_id, chatter.problems) == (replies.Reading.CHATTER, None, ())
+    assert (fragment.reading, fragment.lesson_id, fragment.problems) == (replies.Reading.FRAGMENT, None, ())
+    saved = save(db, post_id, "1772438500.000203", "Write the timeline while people remember", CHANNEL)
+    with db.session() as session:
+        [lesson] = session.scalars(select(Lesson))
+        assert lesson.id == saved.lesson_id and lesson.visibility == CHANNEL
+        assert not replies.reply_saved(session, T1, C1, "1772438500.000201"), "chatter leaves no marker"
+        marker = replies.reply_of_lesson(session, T1, lesson.id)
+        assert marker is not None and marker.reply_ts == "1772438500.000203"
+        assert replies.reply_of_lesson(session, "T2", lesson.id) is None
+
+
+def test_the_note_says_who_can_find_the_lesson_from_its_visibility() -> None:
+    assert replies.finders(WORKSPACE) is Finders.WORKSPACE
+    assert replies.finders(CHANNEL) is Finders.CHANNEL
+    assert replies.finders(AUTHOR) is Finders.AUTHOR
+    assert replies.finders(PENDING) is Finders.NOT_YET_KNOWN
