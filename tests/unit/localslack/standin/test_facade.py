@@ -75,7 +75,17 @@ def test_the_package_exports_what_tests_and_the_console_use() -> None:
 
 def test_every_web_api_method_has_a_family() -> None:
     families = {name.split(".")[0] for name in METHODS}
-    assert families == {"api", "auth", "team", "users", "conversations", "chat", "reactions", "views"}
+    assert families == {
+        "api",
+        "auth",
+        "team",
+        "users",
+        "conversations",
+        "chat",
+        "reactions",
+        "views",
+        "files",
+    }
     assert {"users.conversations", "conversations.members", "conversations.info"} <= set(METHODS)
 
 
