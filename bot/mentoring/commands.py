@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.words import aliases, ascii_number
+from bot.core.words import aliases, ascii_number, closest
 
 
 class MentorVerb(StrEnum):
@@ -23,6 +23,7 @@ class MentorVerb(StrEnum):
     UNKNOWN = "unknown"
 
 
+# One word per meaning in every command (issue 9 §7); "be om" (two words) is read in parse().
 SUBCOMMANDS = aliases(
     {
         MentorVerb.OFFER: ("offer", "tilby"),
@@ -37,6 +38,9 @@ SUBCOMMANDS = aliases(
         MentorVerb.FOLLOWUP_DAYS: ("followup-days", "followup", "oppfølging"),
     }
 )
+REQUEST_PHRASE = ("be", "om")  # "/mentor be om testing"
+# "@per" as Slack sends a mention of Per to a command that does not escape them (should_escape false).
+_NAMED = re.compile(r"^@([^\s@]+)\s*(.*)$", re.DOTALL)
 _QUOTED = re.compile(r'^["“”«»\']([^"“”«»\']+)["“”«»\']\s*(.*)$', re.DOTALL)
 # "topic: note" when the colon comes early; longer text before a colon is a note, not a topic.
 _COLON = re.compile(r"^([^:\n]{1,40}):\s*(.*)$", re.DOTALL)
@@ -45,10 +49,20 @@ _COLON = re.compile(r"^([^:\n]{1,40}):\s*(.*)$", re.DOTALL)
 @dataclass(frozen=True)
 class MentorCommand:
     verb: MentorVerb
-    text: str = ""  # everything after the subcommand
+    text: str = ""  # everything after the subcommand (UNKNOWN: the word that is none)
     topic: str = ""  # as typed; the caller normalises it
     note: str = ""
     number: int | None = None
+    mentor: str = ""  # REQUEST: the name after "@" of the mentor asked for ("per" in "@per testing")
+    meant: str | None = None  # UNKNOWN: the command a slip of the keyboard most likely meant
+
+
+def split_mentor(text: str) -> tuple[str, str]:
+    """A request's named mentor ("@per testing" → "per", "testing"), or no name and the text."""
+    named = _NAMED.match(text.strip())
+    if named is None:
+        return "", text.strip()
+    return named.group(1), named.group(2).strip()
 
 
 def split_topic(text: str) -> tuple[str, str]:
@@ -72,11 +86,17 @@ def parse(raw: str) -> MentorCommand:
     first, _, rest = text.partition(" ")
     rest = rest.strip()
     verb = SUBCOMMANDS.get(first.casefold())
+    second, _, after_second = rest.partition(" ")
+    if verb is None and (first.casefold(), second.casefold()) == REQUEST_PHRASE:
+        verb, rest = MentorVerb.REQUEST, after_second.strip()
     if verb is None:
-        return MentorCommand(MentorVerb.UNKNOWN, first)
+        word = closest(first, SUBCOMMANDS)
+        meant = f"/mentor {word} {rest}".strip() if word else None
+        return MentorCommand(MentorVerb.UNKNOWN, first, meant=meant)
     if verb is MentorVerb.REQUEST:
-        topic, note = split_topic(rest)
-        return MentorCommand(verb, rest, topic=topic, note=note)
+        mentor, rest_after = split_mentor(rest)
+        topic, note = split_topic(rest_after)
+        return MentorCommand(verb, rest, topic=topic, note=note, mentor=mentor)
     if verb in (MentorVerb.CANCEL, MentorVerb.LIST):
         return MentorCommand(verb, rest, topic=rest)
     if verb is MentorVerb.FOLLOWUP_DAYS:

@@ -43,7 +43,7 @@ def mentoring_digest_lines(
         lines.append(
             "🌱 "
             + tr._("Nobody offers these topics yet: {topics}. Could you? {usage}").format(
-                topics=shown, usage="`" + escape("/mentor offer <topic>") + "`"
+                topics=shown, usage="`" + escape(tr._("/mentor offer <topic>")) + "`"
             )
         )
     return lines

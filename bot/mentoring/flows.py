@@ -3,25 +3,35 @@ introduce a match, send and act on follow-ups, and tell people what happened.
 
 Each step first makes its transition in the database (so a retry or a second replica finds nothing
 left to do), then sends; the job finishes whatever a crash interrupted. Every Slack call goes through
-deps.slack. What only one person sees is in that person's language (deps.languages.for_person);
-the group DM with mentor and mentee is in the workspace's (for_channel: a group DM has no language
-of its own).
+deps.slack. What only one person sees is in that person's language (deps.languages.for_person) and
+time zone (users.info's tz, zone_of); the group DM with mentor and mentee is in the workspace's
+language (for_channel: a group DM has no language of its own). Follow-ups reach each person in their
+own working hours (bot.mentoring.timing).
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import threading
+import time
+import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
-from bot.core.blockkit import Rendered
+from bot.core.blockkit import Rendered, as_dicts, section
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.core.slack import error_code
-from bot.mentoring import followups, matching, notices, overview, profiles, requests, views
+from bot.core.slack import SlackGateway, UserInfo, error_code
+from bot.lessons.data import ListedLesson
+from bot.lessons.visibility import audience_of
+from bot.mentoring import followups, matching, notices, overview, profiles, requests, timing, views
 from bot.mentoring.followups import AnswerResult, MentorshipRef, Recorded, Step, StepKind
 from bot.mentoring.ids import (
     CAPACITY_DEFAULT,
@@ -55,19 +65,34 @@ PERMANENT_ERRORS = frozenset(
 
 
 class Presence:
-    """Who has left the workspace (users.info reports deleted), asked once per person per run."""
+    """Who has left the workspace (users.info reports deleted) and where everyone's clock is, asked
+    once per person per run."""
 
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
-        self._gone: dict[str, bool] = {}
+        self._info: dict[str, UserInfo | None] = {}
+
+    def info(self, team_id: str, user_id: str) -> UserInfo | None:
+        key = f"{team_id}:{user_id}"
+        if key not in self._info:
+            self._info[key] = self._deps.slack.user_info(team_id, user_id, fresh=True)
+        return self._info[key]
 
     def gone(self, team_id: str, user_id: str) -> bool:
-        key = f"{team_id}:{user_id}"
-        if key not in self._gone:
-            info = self._deps.slack.user_info(team_id, user_id, fresh=True)
-            # When Slack cannot say (an outage), assume the person is still here: a hiccup drops nobody.
-            self._gone[key] = bool(info and info.deleted)
-        return self._gone[key]
+        info = self.info(team_id, user_id)
+        # When Slack cannot say (an outage), assume the person is still here: a hiccup drops nobody.
+        return bool(info and info.deleted)
+
+    def zone(self, team_id: str, user_id: str) -> ZoneInfo:
+        info = self.info(team_id, user_id)
+        return timing.zone(info.tz if info else None, self._deps.settings.timezone)
+
+
+def zone_of(deps: Deps, team_id: str, user_id: str, *, quick: bool = False) -> ZoneInfo:
+    """The time zone `user_id` reads times in: their Slack tz, else the deployment's ERFARING_TIMEZONE.
+    `quick` for lookups before an ack (the person's language lookup has usually just cached it)."""
+    info = deps.slack.user_info(team_id, user_id, quick=quick)
+    return timing.zone(info.tz if info else None, deps.settings.timezone)
 
 
 def _for(deps: Deps, team_id: str, user_id: str, channel_id: str | None = None) -> Translator:
@@ -182,6 +207,129 @@ class Advance:
     requester_offers: bool = False
 
 
+# -- a mentor asked for by name --------------------------------------------------------------------------
+
+DIRECTORY_SECONDS = 300.0  # users.list is remembered this long, per workspace...
+DIRECTORY_MISS_SECONDS = 30.0  # ...but a name it lacks is looked up again after this (someone new)
+DIRECTORY_PAGES_MAX = 50  # 50 pages of 200 people
+BROADCASTS = frozenset({"here", "channel", "everyone"})
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+@dataclass(frozen=True)
+class _Listing:
+    at: float
+    ids: Mapping[str, tuple[str, ...]]  # a name as typed, case-folded → the people it names
+
+
+_directories: weakref.WeakKeyDictionary[SlackGateway, dict[str, _Listing]] = weakref.WeakKeyDictionary()
+_directories_lock = threading.Lock()
+
+
+def _names_of(member: Mapping[str, Any]) -> set[str]:
+    """The names a person may be typed by: handle, display name, full name (with or without spaces)."""
+    profile = member.get("profile") or {}
+    found: set[str] = set()
+    for value in (
+        member.get("name"),
+        profile.get("display_name"),
+        profile.get("real_name"),
+        member.get("real_name"),
+    ):
+        folded = " ".join(str(value or "").casefold().split())
+        if folded:
+            found |= {folded, folded.replace(" ", "")}
+    return found
+
+
+def _list_people(deps: Deps, team_id: str) -> _Listing | None:
+    names: dict[str, list[str]] = {}
+    cursor: str | None = None
+    try:
+        for _ in range(DIRECTORY_PAGES_MAX):
+            response = deps.slack.client(team_id).users_list(limit=200, cursor=cursor)
+            for member in response.get("members") or []:
+                if member.get("deleted") or member.get("is_bot") or not member.get("id"):
+                    continue
+                for name in _names_of(member):
+                    names.setdefault(name, []).append(str(member["id"]))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+    except SlackApiError as exc:
+        log.warning("users.list failed: %s", error_code(exc))
+        return None
+    return _Listing(time.monotonic(), {name: tuple(dict.fromkeys(ids)) for name, ids in names.items()})
+
+
+def people_called(deps: Deps, team_id: str, name: str) -> tuple[str, ...] | None:
+    """Who `name` is ("per" of "@per", as Slack hands a mention to a command that does not escape it):
+    everyone in the workspace whose handle, display name or full name it is. From users.list,
+    remembered a few minutes; None when Slack cannot say."""
+    if _USER_ID.match(name):  # a client that sent <@U123> after all
+        info = deps.slack.user_info(team_id, name)
+        if info is not None and not info.deleted:
+            return (info.id,)
+    key = " ".join(name.casefold().split())
+    now = time.monotonic()
+    with _directories_lock:
+        cached = _directories.get(deps.slack, {}).get(team_id)
+    fresh = cached is not None and now - cached.at < DIRECTORY_SECONDS
+    if cached is not None and fresh and (key in cached.ids or now - cached.at < DIRECTORY_MISS_SECONDS):
+        return cached.ids.get(key, ())
+    listing = _list_people(deps, team_id)
+    if listing is None:
+        return cached.ids.get(key, ()) if cached is not None else None
+    with _directories_lock:
+        _directories.setdefault(deps.slack, {})[team_id] = listing
+    return listing.ids.get(key, ())
+
+
+@dataclass(frozen=True)
+class NamedAsk:
+    asked: bool  # the offer went to the mentor named; False: the request was taken back, and why
+    rendered: Rendered
+
+
+def ask_named(
+    deps: Deps, tr: Translator, request_id: int, *, team_id: str, requester_id: str, name: str, topic: str
+) -> NamedAsk | None:
+    """`/mentor request @per testing`, stored and acknowledged: ask Per when he offers the topic and
+    has room; else take the request back and say why, and how to go on. None when the request is no
+    longer looking (cancelled meanwhile)."""
+
+    def refused(text: str) -> NamedAsk:
+        with deps.db.session() as session:
+            requests.cancel(
+                session, team_id=team_id, requester_id=requester_id, topic=topic, now=deps.clock.now()
+            )
+        return NamedAsk(False, Rendered(text, as_dicts([section(text)])))
+
+    found = people_called(deps, team_id, name)
+    if not found or len(found) > 1:
+        return refused(notices.nobody_called(tr, name, topic, several=bool(found)))
+    [mentor_id] = found
+    with deps.db.read_session() as session:
+        named = matching.check_named(
+            session, team_id=team_id, mentor_id=mentor_id, topic=topic, requester_id=requester_id
+        )
+    if named.check is matching.MentorCheck.SELF:
+        return refused(notices.cannot_ask_yourself(tr, topic))
+    if named.check is not matching.MentorCheck.OK:
+        return refused(notices.mentor_unavailable(tr, mentor_id, topic, named.check, named.offered))
+    fill_requester_unit(deps, request_id)
+    with deps.db.session() as session:
+        offer_id = requests.claim_offer(
+            session, request_id=request_id, mentor_id=mentor_id, now=deps.clock.now()
+        )
+    if offer_id is None:
+        return None
+    log.info("request %s offered to the mentor it named (offer %s)", request_id, offer_id)
+    send_offer_dm(deps, offer_id)
+    lessons = lessons_for(deps, team_id, requester_id, topic)
+    return NamedAsk(True, notices.asked_rendered(tr, topic, mentor_id, lessons))
+
+
 def fill_requester_unit(deps: Deps, request_id: int) -> None:
     """The requester's team or department, for preferring mentors from elsewhere: their own mentor
     profile's when they have one, else the one in their Slack title."""
@@ -248,11 +396,22 @@ def start_request(deps: Deps, request_id: int) -> Advance:
     return advance(deps, request_id)
 
 
-def request_outcome(deps: Deps, tr: Translator, result: Advance, team_id: str, topic: str) -> Rendered | None:
-    """What the requester is told once the first mentor is asked (or the request waits), with the
-    best lessons on the topic to read meanwhile."""
+def lessons_for(deps: Deps, team_id: str, requester_id: str, topic: str) -> list[ListedLesson]:
+    """The best lessons on the topic that the requester may see (their Audience: what Slack says they
+    are in, asked through the gateway), to read while they wait."""
+    audience = audience_of(deps, team_id, requester_id)
     with deps.db.read_session() as session:
-        lessons = overview.best_lessons(session, team_id, topic)
+        return overview.best_lessons(session, audience, topic)
+
+
+def request_outcome(
+    deps: Deps, tr: Translator, result: Advance, team_id: str, requester_id: str, topic: str
+) -> Rendered | None:
+    """What the requester is told once the first mentor is asked (or the request waits), with the
+    best lessons on the topic they may see, to read meanwhile."""
+    if result.kind not in (AdvanceKind.OFFERED, AdvanceKind.WAITING, AdvanceKind.STILL_WAITING):
+        return None
+    lessons = lessons_for(deps, team_id, requester_id, topic)
     if result.kind is AdvanceKind.OFFERED and result.mentor_id:
         return notices.asked_rendered(tr, topic, result.mentor_id, lessons)
     if result.kind in (AdvanceKind.WAITING, AdvanceKind.STILL_WAITING):
@@ -266,7 +425,7 @@ def request_form_saved(
     """After the request form's ack: ask the first mentor, and tell the requester by DM."""
     result = start_request(deps, request_id)
     tr = _for(deps, team_id, user_id, channel_id)
-    rendered = request_outcome(deps, tr, result, team_id, topic)
+    rendered = request_outcome(deps, tr, result, team_id, user_id, topic)
     if rendered is not None:
         deps.slack.dm(team_id, user_id, rendered.text, rendered.blocks)
 
@@ -340,6 +499,13 @@ def withdraw_offers_of(deps: Deps, team_id: str, mentor_id: str, presence: Prese
     return moved
 
 
+def aftermath(result: Advance) -> views.Aftermath:
+    """What became of a request after an offer ended without a yes, for the mentor's DM."""
+    if result.kind is AdvanceKind.OFFERED:
+        return views.Aftermath(asked=result.mentor_id)
+    return views.Aftermath(waits=result.kind in (AdvanceKind.WAITING, AdvanceKind.STILL_WAITING))
+
+
 def request_cancelled(deps: Deps, closed: requests.Closed) -> None:
     """The requester took their request back: the offer DMs it had say so, without buttons."""
     for offer in closed.withdrawn:
@@ -349,7 +515,7 @@ def request_cancelled(deps: Deps, closed: requests.Closed) -> None:
 # -- the offer DM --------------------------------------------------------------------------------------
 
 
-def _offer_card(offer: requests.OfferRef, request: RequestRef) -> views.OfferCard:
+def _offer_card(deps: Deps, offer: requests.OfferRef, request: RequestRef) -> views.OfferCard:
     return views.OfferCard(
         offer_id=offer.id,
         requester_id=request.requester_id,
@@ -357,6 +523,8 @@ def _offer_card(offer: requests.OfferRef, request: RequestRef) -> views.OfferCar
         note=request.note,
         requester_unit=request.unit,
         expires_at=offer.expires_at,
+        zone=zone_of(deps, offer.team_id, offer.mentor_id),
+        request_status=request.status,
     )
 
 
@@ -381,7 +549,7 @@ def send_offer_dm(deps: Deps, offer_id: int, presence: Presence | None = None) -
     if offer.status != OfferStatus.PENDING or offer.dm_ts:
         return False
     # The answer window starts when the mentor can see the request.
-    card = replace(_offer_card(offer, request), expires_at=now + OFFER_TTL)
+    card = replace(_offer_card(deps, offer, request), expires_at=now + OFFER_TTL)
     rendered = views.offer_dm(_for(deps, offer.team_id, offer.mentor_id), card)
     try:
         response = deps.slack.client(offer.team_id).chat_postMessage(
@@ -404,8 +572,11 @@ def send_offer_dm(deps: Deps, offer_id: int, presence: Presence | None = None) -
     return True
 
 
-def update_offer_dm(deps: Deps, offer_id: int, *, paused: bool = False) -> None:
-    """Replace the offer DM's buttons with what became of it (chat.update)."""
+def update_offer_dm(
+    deps: Deps, offer_id: int, *, paused: bool = False, after: views.Aftermath | None = None
+) -> None:
+    """Replace the offer DM's buttons with what became of it (chat.update): for an offer that ended
+    without a yes, `after` says whom the request went to instead, or that it now waits."""
     found = _offer_and_request(deps, offer_id)
     if found is None:
         return
@@ -413,7 +584,8 @@ def update_offer_dm(deps: Deps, offer_id: int, *, paused: bool = False) -> None:
     if not offer.dm_channel or not offer.dm_ts:
         return
     tr = _for(deps, offer.team_id, offer.mentor_id)
-    rendered = views.offer_dm_closed(tr, _offer_card(offer, request), offer.status, paused=paused)
+    card = _offer_card(deps, offer, request)
+    rendered = views.offer_dm_closed(tr, card, offer.status, paused=paused, after=after)
     try:
         deps.slack.client(offer.team_id).chat_update(
             channel=offer.dm_channel, ts=offer.dm_ts, text=rendered.text, blocks=rendered.blocks
@@ -427,11 +599,13 @@ def offer_answered(deps: Deps, answer: Answer, *, paused: bool = False) -> None:
     is introduced (accepted) or the next mentor asked (declined)."""
     if answer.outcome is not Outcome.DONE or answer.offer is None or answer.request is None:
         return  # a second click, or the offer expired or was withdrawn meanwhile: nothing changes
-    update_offer_dm(deps, answer.offer.id, paused=paused)
     if answer.offer.status == OfferStatus.ACCEPTED and answer.mentorship_id is not None:
+        update_offer_dm(deps, answer.offer.id, paused=paused)
         introduce(deps, answer.mentorship_id)
     else:
-        move_on(deps, answer.request.id)
+        # The next mentor first, so the DM can say what actually became of the request.
+        result = move_on(deps, answer.request.id)
+        update_offer_dm(deps, answer.offer.id, paused=paused, after=aftermath(result))
 
 
 # -- the introduction ----------------------------------------------------------------------------------
@@ -502,28 +676,65 @@ def place_freed(deps: Deps, m: MentorshipRef, presence: Presence | None = None) 
     return rematch_waiting(deps, team_id=m.team_id, topics=topics, presence=presence)
 
 
+def ready_at(deps: Deps, m: MentorshipRef, now: datetime, presence: Presence) -> dict[str, datetime]:
+    """From when each of the two may get a follow-up: the next working hours in their own time zone
+    (bot.mentoring.timing); someone who has left can be "told" at once (nothing reaches them)."""
+    return {
+        person: now
+        if presence.gone(m.team_id, person)
+        else timing.next_working(now, presence.zone(m.team_id, person))
+        for person in m.people
+    }
+
+
+def claim_followup(deps: Deps, mentorship_id: int, now: datetime, presence: Presence) -> Step | None:
+    """The follow-up due now for whoever is in working hours, claimed (the others' copies wait)."""
+    with deps.db.read_session() as session:
+        m = followups.get_mentorship(session, mentorship_id)
+        ref = MentorshipRef.of(m) if m is not None else None
+    if ref is None:
+        return None
+    ready = ready_at(deps, ref, now, presence)
+    with deps.db.session() as session:
+        return followups.claim_step(session, mentorship_id, now, ready)
+
+
 def send_step(deps: Deps, step: Step, presence: Presence) -> None:
-    """Send a claimed follow-up step: the check-in or reminder to each, or the end after no answers."""
+    """Send a claimed follow-up step to the people it is for now: the check-in or reminder, or the
+    note that the mentorship ended (no answers, or the other person left)."""
     m = step.mentorship
     if step.kind is StepKind.LAPSE:
-        for person in (m.mentor_id, m.mentee_id):
+        for person in step.to:
             tr = _for(deps, m.team_id, person)
             _dm(deps, m.team_id, person, notices.lapsed(tr, m.other(person), m.topic))
-        place_freed(deps, m, presence)
+        if step.first:
+            place_freed(deps, m, presence)
         return
-    gone = [person for person in (m.mentor_id, m.mentee_id) if presence.gone(m.team_id, person)]
+    if step.kind is StepKind.LEFT:
+        for person in step.to:
+            if not presence.gone(m.team_id, person):
+                tr = _for(deps, m.team_id, person)
+                _dm(deps, m.team_id, person, notices.partner_left(tr, m.other(person), m.topic))
+        return
+    gone = [person for person in m.people if presence.gone(m.team_id, person)]
     if gone:
+        now = deps.clock.now()
+        # The one who stays hears it now when it is their working day, else on their next morning.
+        stays = [person for person in m.people if person not in gone]
+        told_now = [p for p in stays if p in step.to or timing.working(now, presence.zone(m.team_id, p))]
+        later = [
+            (p, timing.next_working(now, presence.zone(m.team_id, p))) for p in stays if p not in told_now
+        ]
         with deps.db.session() as session:
-            ended = followups.end(session, m.id, deps.clock.now(), EndReason.LEFT)
+            ended = followups.end(session, m.id, now, EndReason.LEFT, tell_later=later[0] if later else None)
         if ended:
-            for person in (m.mentor_id, m.mentee_id):
-                if person not in gone:
-                    tr = _for(deps, m.team_id, person)
-                    _dm(deps, m.team_id, person, notices.partner_left(tr, m.other(person), m.topic))
+            for person in told_now:
+                tr = _for(deps, m.team_id, person)
+                _dm(deps, m.team_id, person, notices.partner_left(tr, m.other(person), m.topic))
             if m.mentor_id not in gone:
                 place_freed(deps, m, presence)
         return
-    for person in (m.mentor_id, m.mentee_id):
+    for person in step.to:
         card = views.FollowUpCard(
             mentorship_id=m.id,
             round=step.round,
@@ -580,3 +791,32 @@ def followup_answered(
             except SlackApiError as exc:
                 log.warning("the closing note in mentorship %s failed: %s", m.id, error_code(exc))
         place_freed(deps, m)
+
+
+def followup_ended(
+    deps: Deps,
+    *,
+    team_id: str,
+    user_id: str,
+    mentorship_id: int,
+    channel_id: str | None,
+    message_ts: str | None,
+) -> bool:
+    """A click on a follow-up DM of a mentorship that has ended: the DM's buttons give way to how it
+    ended (in the reader's language and time zone). False when that DM could not be changed."""
+    if not channel_id or not message_ts:
+        return False
+    zone = zone_of(deps, team_id, user_id)
+    with deps.db.read_session() as session:
+        card = overview.ended_card(session, mentorship_id, user_id, zone)
+    if card is None:
+        return False
+    rendered = views.followup_ended(_for(deps, team_id, user_id, channel_id), card)
+    try:
+        deps.slack.client(team_id).chat_update(
+            channel=channel_id, ts=message_ts, text=rendered.text, blocks=rendered.blocks
+        )
+    except SlackApiError as exc:
+        log.warning("replacing an ended mentorship's follow-up buttons failed: %s", error_code(exc))
+        return False
+    return True

@@ -2,12 +2,20 @@
 when the reminder goes unanswered too, so no mentorship is left dangling and holding a mentor's slot.
 
 The schedule is `Mentorship.next_followup_at`; each step is claimed with a conditional UPDATE on the
-row's current (round, unanswered, next_followup_at) (storage.mentoring.queries.claim_followup_step),
-so two job runs never send the same step twice.
+row's current (status, round, unanswered, next_followup_at) (storage.mentoring.queries
+.claim_followup_step), so two job runs never send the same step twice.
+
+Each person gets a step in their own working hours (bot.mentoring.timing): the caller says when each
+may be messaged. A step that is due when neither may be waits; one that is due while only one may be
+goes to that one, and the other's copy waits on the same row (WAITS_FOR_MENTOR / WAITS_FOR_MENTEE in
+`unanswered`, with `next_followup_at` when it goes out) until it is their morning. An answer from
+either meanwhile settles the round, so the waiting copy is dropped; the note that a mentorship was
+closed (no answers, or the other person left) still goes out when its reader's day starts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -18,6 +26,7 @@ from sqlalchemy.orm import Session
 from bot.mentoring.ids import EndReason, FollowUpAnswerKind, MentorshipStatus
 from storage.mentoring import queries
 from storage.mentoring.models import FollowUpAnswer, MentoringSettings, Mentorship
+from storage.mentoring.states import WAITS_FOR_MENTEE, WAITS_FOR_MENTOR
 
 DEFAULT_FOLLOWUP_DAYS = 14
 MIN_FOLLOWUP_DAYS = 1
@@ -30,6 +39,7 @@ class StepKind(StrEnum):
     CHECK_IN = "check_in"
     REMINDER = "reminder"
     LAPSE = "lapse"  # the reminder went unanswered: the mentorship ends
+    LEFT = "left"  # the other person left the workspace: the note that the mentorship ended
 
 
 def followup_days(session: Session, team_id: str) -> int:
@@ -89,8 +99,31 @@ class MentorshipRef:
             m.followup_round,
         )
 
+    @property
+    def people(self) -> tuple[str, str]:
+        return self.mentor_id, self.mentee_id
+
     def other(self, user_id: str) -> str:
         return self.mentee_id if user_id == self.mentor_id else self.mentor_id
+
+
+def unanswered_count(m: Mentorship) -> int:
+    """How many follow-ups of the current round went unanswered, without the waiting flag."""
+    return m.unanswered % WAITS_FOR_MENTOR
+
+
+def waiting_for(m: Mentorship) -> str | None:
+    """Whose copy of the latest step waits for their working hours, if anyone's."""
+    flag = m.unanswered - unanswered_count(m)
+    if flag == WAITS_FOR_MENTOR:
+        return m.mentor_id
+    if flag == WAITS_FOR_MENTEE:
+        return m.mentee_id
+    return None
+
+
+def _flag(m: Mentorship, person: str) -> int:
+    return WAITS_FOR_MENTOR if person == m.mentor_id else WAITS_FOR_MENTEE
 
 
 def get_mentorship(session: Session, mentorship_id: int) -> Mentorship | None:
@@ -106,39 +139,98 @@ class Step:
     kind: StepKind
     mentorship: MentorshipRef
     round: int  # the round the buttons answer
+    to: tuple[str, ...] = ()  # who gets it now (a waiting copy for the other is kept on the row)
+    first: bool = True  # False: the copy that waited, of a step the other person already has
 
 
-def claim_step(session: Session, mentorship_id: int, now: datetime) -> Step | None:
-    """The follow-up that is due now, claimed so that nobody else sends it; None when none is due."""
+def claim_step(
+    session: Session, mentorship_id: int, now: datetime, ready_at: Mapping[str, datetime] | None = None
+) -> Step | None:
+    """The follow-up that is due now, claimed so that nobody else sends it; None when none is due.
+
+    `ready_at` says from when each person may be messaged (their next working hours; a person left
+    out, or without it, may be messaged now). When neither may be yet, the step is put off until the
+    first of them may."""
     m = get_mentorship(session, mentorship_id)
-    if m is None or m.status != MentorshipStatus.ACTIVE or m.next_followup_at is None:
+    if m is None or m.next_followup_at is None or m.next_followup_at > now:
         return None
-    if m.next_followup_at > now:
-        return None
+
+    def ready(person: str) -> datetime:
+        at = (ready_at or {}).get(person, now)
+        return at if at > now else now
+
+    def claim(round_: int, unanswered: int, next_at: datetime | None, ended: EndReason | None = None) -> bool:
+        return queries.claim_followup_step(
+            session, m, round_=round_, unanswered=unanswered, next_at=next_at, ended=ended, now=now
+        )
+
+    def claimed(kind: StepKind, round_: int, to: tuple[str, ...], first: bool = True) -> Step:
+        fresh = get_mentorship(session, m.id)
+        assert fresh is not None
+        return Step(kind, MentorshipRef.of(fresh), round_, to, first)
+
     days = followup_days(session, m.team_id)
+    count = unanswered_count(m)
+    waiting = waiting_for(m)
+    if waiting is not None:
+        # The copy that waited for `waiting`'s working hours: the rest of a step already under way.
+        if ready(waiting) > now:
+            claim(m.followup_round, m.unanswered, ready(waiting))  # e.g. their time zone changed
+            return None
+        active = m.status == MentorshipStatus.ACTIVE
+        if active:
+            kind = StepKind.CHECK_IN if count <= 1 else StepKind.REMINDER
+        else:
+            kind = StepKind.LEFT if m.ended_reason == EndReason.LEFT else StepKind.LAPSE
+        next_at = now + reminder_after(days) if active else None
+        if not claim(m.followup_round, count, next_at):
+            return None
+        return claimed(kind, m.followup_round, (waiting,), first=False)
+    if m.status != MentorshipStatus.ACTIVE:
+        return None
+
     answered = m.followup_round == 0 or queries.round_answered(session, m.id, m.followup_round)
     ended: EndReason | None = None
-    if answered or m.unanswered == 0:
+    if answered or count == 0:
         kind, new_round, unanswered = StepKind.CHECK_IN, m.followup_round + 1, 1
-        next_at: datetime | None = now + reminder_after(days)
-    elif m.unanswered == 1:
+        next_at = now + reminder_after(days)
+    elif count == 1:
         kind, new_round, unanswered = StepKind.REMINDER, m.followup_round, 2
         next_at = now + reminder_after(days)
     else:
-        kind, new_round, unanswered, next_at = StepKind.LAPSE, m.followup_round, m.unanswered, None
+        kind, new_round, unanswered, next_at = StepKind.LAPSE, m.followup_round, count, None
         ended = EndReason.NO_ANSWER
-    claimed = queries.claim_followup_step(
-        session, m, round_=new_round, unanswered=unanswered, next_at=next_at, ended=ended, now=now
-    )
-    if not claimed:
+    people = (m.mentor_id, m.mentee_id)
+    now_ready = tuple(p for p in people if ready(p) <= now)
+    if not now_ready:
+        # Night or weekend for both: look again when the first of them starts their day.
+        claim(m.followup_round, m.unanswered, min(ready(p) for p in people))
         return None
-    fresh = get_mentorship(session, m.id)
-    assert fresh is not None
-    return Step(kind, MentorshipRef.of(fresh), new_round)
+    later = [p for p in people if p not in now_ready]
+    if later:
+        unanswered += _flag(m, later[0])
+        next_at = ready(later[0])
+    if not claim(new_round, unanswered, next_at, ended):
+        return None
+    return claimed(kind, new_round, now_ready)
 
 
-def end(session: Session, mentorship_id: int, now: datetime, reason: EndReason) -> bool:
-    return queries.end_mentorship(session, mentorship_id, now, reason)
+def end(
+    session: Session,
+    mentorship_id: int,
+    now: datetime,
+    reason: EndReason,
+    *,
+    tell_later: tuple[str, datetime] | None = None,
+) -> bool:
+    """End an active mentorship. `tell_later` (a person, and when their working hours begin) keeps the
+    note that it ended for them until then (StepKind.LEFT when it is due)."""
+    note = None
+    if tell_later is not None:
+        m = get_mentorship(session, mentorship_id)
+        if m is not None:
+            note = (_flag(m, tell_later[0]), tell_later[1])
+    return queries.end_mentorship(session, mentorship_id, now, reason, note=note)
 
 
 class Recorded(StrEnum):

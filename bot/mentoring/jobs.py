@@ -19,6 +19,8 @@ from bot.mentoring.flows import (
     CLAIM_STALE,
     AdvanceKind,
     Presence,
+    aftermath,
+    claim_followup,
     claim_intro,
     introduce,
     move_on,
@@ -48,6 +50,7 @@ class MentoringReport:
     check_ins: int = 0
     reminders: int = 0
     lapsed: int = 0
+    waited: int = 0  # copies of a follow-up that waited for their reader's working hours, now sent
 
     def total(self) -> int:
         return sum(self.__dict__.values())
@@ -85,8 +88,9 @@ def run_due_mentoring(deps: Deps, now: datetime) -> MentoringReport:
             answer = requests.expire(session, offer_id, now)
         if answer.outcome is Outcome.DONE and answer.request:
             report.offers_expired += 1
-            update_offer_dm(deps, offer_id)
-            move_on(deps, answer.request.id, presence)
+            # The next mentor first, so the expired DM can say what actually became of the request.
+            result = move_on(deps, answer.request.id, presence)
+            update_offer_dm(deps, offer_id, after=aftermath(result))
 
     _each(due_offers, "expiring offer", expire)
 
@@ -132,11 +136,13 @@ def run_due_mentoring(deps: Deps, now: datetime) -> MentoringReport:
         due_followups = followups.due(session, now, BATCH)
 
     def follow_up(mentorship_id: int) -> None:
-        with deps.db.session() as session:
-            step = followups.claim_step(session, mentorship_id, now)
+        # Each person in their own working hours: at night or at the weekend, their copy waits.
+        step = claim_followup(deps, mentorship_id, now, presence)
         if step is None:
             return
-        if step.kind is StepKind.CHECK_IN:
+        if not step.first:
+            report.waited += 1
+        elif step.kind is StepKind.CHECK_IN:
             report.check_ins += 1
         elif step.kind is StepKind.REMINDER:
             report.reminders += 1

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from bot.mentoring.ids import ProfileStatus
 from bot.mentoring.profiles import same_unit
 from bot.mentoring.requests import RequestRef
 from storage.mentoring import queries
@@ -118,3 +120,40 @@ def supply(session: Session, *, team_id: str, topic: str, requester_id: str) -> 
     return Supply(
         others=sum(1 for m in mentors if m != requester_id), requester_offers=requester_id in mentors
     )
+
+
+class MentorCheck(StrEnum):
+    """Whether a mentor the requester named can be asked (and if not, why)."""
+
+    OK = "ok"
+    SELF = "self"
+    NOT_MENTOR = "not_mentor"  # no profile, or they stopped
+    PAUSED = "paused"
+    NOT_TOPIC = "not_topic"
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class Named:
+    check: MentorCheck
+    offered: list[str]  # the topics the mentor offers (for "they offer ...")
+
+
+def check_named(session: Session, *, team_id: str, mentor_id: str, topic: str, requester_id: str) -> Named:
+    """Whether `requester_id` may ask `mentor_id` for `topic` now: an active mentor of that topic
+    with room (active mentees and offers waiting for their answer below their capacity)."""
+    if mentor_id == requester_id:
+        return Named(MentorCheck.SELF, [])
+    profile = queries.profile(session, team_id, mentor_id)
+    if profile is None or profile.status == ProfileStatus.STOPPED:
+        return Named(MentorCheck.NOT_MENTOR, [])
+    offered = sorted(t.topic for t in profile.topics)
+    if profile.status != ProfileStatus.ACTIVE:
+        return Named(MentorCheck.PAUSED, offered)
+    if topic not in offered:
+        return Named(MentorCheck.NOT_TOPIC, offered)
+    load = queries.active_mentee_counts(session, team_id, [mentor_id]).get(mentor_id, 0)
+    load += queries.pending_offer_counts(session, team_id, [mentor_id]).get(mentor_id, 0)
+    if load >= profile.capacity:
+        return Named(MentorCheck.FULL, offered)
+    return Named(MentorCheck.OK, offered)

@@ -3,13 +3,16 @@ and the short DMs about requests and mentorships. Forms and the offer, introduct
 DMs are in views.py.
 
 Every text takes ids and topics, never a finished mention typed by someone; typed text is escaped.
+Commands shown to type are translated too ("/mentor be om <emne>" in Bokmål), and times are in the
+reader's own time zone (views.moment / views.date).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, DividerBlock
 
@@ -18,7 +21,18 @@ from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape, truncate
 from bot.lessons.data import ListedLesson
 from bot.mentoring.ids import MAX_TOPICS, ProfileStatus, RequestStatus
-from bot.mentoring.views import SNIPPET, slack_date, topic_label, topic_list, usage, user
+from bot.mentoring.views import (
+    SNIPPET,
+    UTC_ZONE,
+    date,
+    how_it_ended,
+    moment,
+    topic_label,
+    topic_list,
+    usage,
+    user,
+    weekday,
+)
 
 LIST_MAX = 20  # mentors shown by /mentor list
 
@@ -43,7 +57,7 @@ def mentor_list(tr: Translator, topic: str | None, items: Sequence[ListedMentor]
             ).format(topic=topic_label(topic), plain=escape(topic))
         else:
             text = tr._("Nobody with room offers mentoring right now. Use {usage} to be the first!").format(
-                usage=usage("/mentor offer <topics>")
+                usage=usage(tr._("/mentor offer <topics>"))
             )
         return Rendered(text, as_dicts([section(text)]))
     if topic:
@@ -59,11 +73,17 @@ def mentor_list(tr: Translator, topic: str | None, items: Sequence[ListedMentor]
         if item.bio:
             line += "\n" + escape(truncate(item.bio, SNIPPET))
         blocks.append(section(line))
-        blocks.append(context(tr._("room for {n} more").format(n=item.free)))
+        room = tr.ngettext("room for {n} more mentee", "room for {n} more mentees", item.free)
+        blocks.append(context(room.format(n=item.free)))
     if len(items) > LIST_MAX:
-        more = tr._("…and {n} more. Narrow it down: {usage}")
-        blocks.append(context(more.format(n=len(items) - LIST_MAX, usage=usage("/mentor list <topic>"))))
-    ask = tr._("Ask for one with {usage}").format(usage=usage("/mentor request <topic> [note]"))
+        hidden = len(items) - LIST_MAX
+        more = tr.ngettext(
+            "…and {n} more mentor. Narrow it down: {usage}",
+            "…and {n} more mentors. Narrow it down: {usage}",
+            hidden,
+        )
+        blocks.append(context(more.format(n=hidden, usage=usage(tr._("/mentor list <topic>")))))
+    ask = tr._("Ask for one with {usage}").format(usage=usage(tr._("/mentor request <topic> [note]")))
     blocks.append(context(ask))
     return Rendered(head, as_dicts(blocks))
 
@@ -88,6 +108,16 @@ class StatusMentorship:
     topic: str
     as_mentor: bool
     channel_id: str | None
+    next_check_in: datetime | None = None  # None: a check-in is out, waiting for an answer
+
+
+@dataclass(frozen=True)
+class PastMentorship:
+    other_id: str
+    topic: str
+    as_mentor: bool
+    reason: str  # EndReason
+    ended_at: datetime
 
 
 @dataclass(frozen=True)
@@ -106,6 +136,7 @@ class MyStatus:
     requests: list[StatusRequest]
     offers: list[StatusOffer]
     mentorships: list[StatusMentorship]
+    past: list[PastMentorship] = field(default_factory=list)  # ended ones, the latest first
 
 
 def _request_state(tr: Translator, item: StatusRequest) -> str:
@@ -124,10 +155,12 @@ def _profile_state(tr: Translator, status: str) -> str:
     return tr._("stopped")
 
 
-def status_view(tr: Translator, status: MyStatus) -> Rendered:
+def status_view(tr: Translator, status: MyStatus, zone: ZoneInfo = UTC_ZONE) -> Rendered:
+    """`/mentor status`, with times in the reader's time zone `zone`."""
     lines: list[str] = []
     if status.profile:
         p = status.profile
+        mentees = tr.ngettext("{active} of {capacity} mentee", "{active} of {capacity} mentees", p.capacity)
         lines.append(
             "*"
             + tr._("As a mentor")
@@ -136,7 +169,7 @@ def status_view(tr: Translator, status: MyStatus) -> Rendered:
             + "): "
             + topic_list(p.topics)
             + " · "
-            + tr._("{active} of {capacity} mentees").format(active=status.active_mentees, capacity=p.capacity)
+            + mentees.format(active=status.active_mentees, capacity=p.capacity)
         )
     for offer in status.offers:
         lines.append(
@@ -144,7 +177,7 @@ def status_view(tr: Translator, status: MyStatus) -> Rendered:
             + tr._("{requester} asks you to mentor them in {topic}; answer by {when} (see my DM)").format(
                 requester=user(offer.requester_id),
                 topic=topic_label(offer.topic),
-                when=slack_date(offer.expires_at),
+                when=moment(tr, offer.expires_at, zone),
             )
         )
     if status.requests:
@@ -162,11 +195,29 @@ def status_view(tr: Translator, status: MyStatus) -> Rendered:
             line = "• " + text.format(other=user(m.other_id), topic=topic_label(m.topic))
             if m.channel_id:
                 line += f" · <#{m.channel_id}>"
+            if m.next_check_in:
+                line += " · " + tr._("next check-in {day}").format(day=weekday(tr, m.next_check_in, zone))
             lines.append(line)
+    if status.past:
+        lines.append("*" + tr._("Past mentorships") + "*")
+        for past in status.past:
+            text = (
+                tr._("you mentored {other} in {topic}")
+                if past.as_mentor
+                else tr._("{other} mentored you in {topic}")
+            )
+            lines.append(
+                "• "
+                + text.format(other=user(past.other_id), topic=topic_label(past.topic))
+                + " · "
+                + how_it_ended(tr, past.reason, past.other_id)
+                + ", "
+                + date(tr, past.ended_at, zone)
+            )
     if not lines:
         lines.append(
             tr._("Nothing here yet. {request} finds you a mentor; {offer} makes you one.").format(
-                request=usage("/mentor request <topic>"), offer=usage("/mentor offer <topics>")
+                request=usage(tr._("/mentor request <topic>")), offer=usage(tr._("/mentor offer <topics>"))
             )
         )
     text = "\n".join(lines)
@@ -174,26 +225,43 @@ def status_view(tr: Translator, status: MyStatus) -> Rendered:
 
 
 def help_text(tr: Translator, unknown: str | None = None) -> Rendered:
+    """The commands, written the way the reader's language types them (Bokmål: `/mentor be om <emne>`)."""
     lines = []
     if unknown:
         lines.append(tr._("I don't know the subcommand *{word}*.").format(word=escape(unknown)))
 
-    def item(usage: str, what: str) -> str:
-        return "• `" + escape(usage) + "` — " + what
+    def item(command: str, what: str) -> str:
+        return "• " + usage(command) + " — " + what
 
     lines += [
         "*" + tr._("Find a mentor, or be one") + "*",
-        item("/mentor request <topic> [note]", tr._("ask for a mentor; without a topic, a form")),
-        item("/mentor cancel <topic>", tr._("take your request back")),
-        item("/mentor list [topic]", tr._("mentors with room for a mentee")),
-        item("/mentor status", tr._("your requests, offers and mentorships")),
-        item("/mentor offer <topic, topic, ...>", tr._("offer mentoring; without topics, a form with more")),
-        item("/mentor pause", tr._("get no new requests for a while")) + " · `/mentor resume`",
-        item("/mentor stop", tr._("stop offering mentoring")),
-        item("/mentor followup-days <n>", tr._("admins: when to check in after a match")),
+        item(tr._("/mentor request <topic> [note]"), tr._("ask for a mentor; without a topic, a form")),
+        item(tr._("/mentor request @name <topic> [note]"), tr._("ask that mentor")),
+        item(tr._("/mentor cancel <topic>"), tr._("take your request back")),
+        item(tr._("/mentor list [topic]"), tr._("mentors with room for a mentee")),
+        item(tr._("/mentor status"), tr._("your requests, offers and mentorships")),
+        item(
+            tr._("/mentor offer <topic, topic, ...>"),
+            tr._("offer mentoring; without topics, a form with more"),
+        ),
+        item(tr._("/mentor pause"), tr._("get no new requests for a while"))
+        + " · "
+        + usage(tr._("/mentor resume")),
+        item(tr._("/mentor stop"), tr._("stop offering mentoring")),
+        item(tr._("/mentor followup-days <n>"), tr._("admins: when to check in after a match")),
         tr._("Topics are the same words as lesson #tags, so lessons and mentors on a topic meet."),
     ]
     text = "\n".join(lines)
+    return Rendered(text, as_dicts([section(text)]))
+
+
+def did_you_mean(tr: Translator, command: str) -> Rendered:
+    """A first word close to a subcommand: the command it was most likely meant to be."""
+    text = (
+        tr._("Did you mean {command}?").format(command=usage(command))
+        + " "
+        + tr._("{help} lists every command.").format(help=usage(tr._("/mentor help")))
+    )
     return Rendered(text, as_dicts([section(text)]))
 
 
@@ -209,7 +277,7 @@ def _lessons_blocks(tr: Translator, topic: str, lessons: Sequence[ListedLesson])
     ]
     for item in lessons:
         meta = [f"*#{item.id}*", f"👍 {item.useful}", f"✅ {item.applied}"]
-        if item.channel_id:
+        if item.channel_id and not item.anonymous:  # an anonymous lesson's channel could name its author
             meta.append(tr._("in {channel}").format(channel=f"<#{item.channel_id}>"))
         blocks.append(section(escape(truncate(item.text, SNIPPET))))
         blocks.append(context(" · ".join(meta)))
@@ -311,16 +379,18 @@ def nothing_to_cancel(tr: Translator, topic: str | None, open_topics: Sequence[s
     elif not open_topics:
         return tr._("You have no open requests for a mentor.")
     else:
-        text = tr._("Which request? Use {usage}.").format(usage=usage("/mentor cancel <topic>"))
+        text = tr._("Which request? Use {usage}.").format(usage=usage(tr._("/mentor cancel <topic>")))
     if open_topics:
         text += " " + tr._("Your open requests: {topics}").format(topics=topic_list(open_topics))
     return text
 
 
 def offer_saved(tr: Translator, topics: Sequence[str], capacity: int, *, left_out: bool = False) -> str:
-    text = tr._("Thank you for mentoring! You offer {topics}, up to {n} mentees at once.").format(
-        topics=topic_list(topics), n=capacity
-    )
+    text = tr.ngettext(
+        "Thank you for mentoring! You offer {topics}, up to {n} mentee at once.",
+        "Thank you for mentoring! You offer {topics}, up to {n} mentees at once.",
+        capacity,
+    ).format(topics=topic_list(topics), n=capacity)
     if left_out:
         text += " " + topics_full(tr)
     text += " " + tr._("I send you a message when someone asks; /mentor offer opens the form to change it.")
@@ -328,7 +398,11 @@ def offer_saved(tr: Translator, topics: Sequence[str], capacity: int, *, left_ou
 
 
 def topics_full(tr: Translator) -> str:
-    return tr._("You offer the most topics there is room for ({n}); some were left out.").format(n=MAX_TOPICS)
+    return tr.ngettext(
+        "You offer the most topics there is room for ({n} topic); some were left out.",
+        "You offer the most topics there is room for ({n} topics); some were left out.",
+        MAX_TOPICS,
+    ).format(n=MAX_TOPICS)
 
 
 def no_topics(tr: Translator) -> str:
@@ -357,7 +431,7 @@ def status_changed(tr: Translator, status: str, changed: bool) -> str:
 
 def no_profile(tr: Translator) -> str:
     return tr._("You don't offer mentoring yet. Start with {usage}.").format(
-        usage=usage("/mentor offer <topics>")
+        usage=usage(tr._("/mentor offer <topics>"))
     )
 
 
@@ -368,9 +442,11 @@ def followup_days_set(tr: Translator, days: int) -> str:
 
 
 def followup_days_usage(tr: Translator, current: int) -> str:
-    return tr._("Give a number of days from 1 to 90, for example /mentor followup-days 14. Now: {n}.").format(
-        n=current
-    )
+    return tr.ngettext(
+        "Give a number of days from 1 to 90, for example /mentor followup-days 14. Now: {n} day.",
+        "Give a number of days from 1 to 90, for example /mentor followup-days 14. Now: {n} days.",
+        current,
+    ).format(n=current)
 
 
 def admins_only(tr: Translator) -> str:
@@ -391,6 +467,10 @@ def already_requested_field(tr: Translator) -> str:
 
 def request_topic_missing(tr: Translator) -> str:
     return tr._("Please name one topic, such as testing.")
+
+
+def topic_not_a_mention(tr: Translator) -> str:
+    return tr._("A topic is a word such as testing, not a mention.")
 
 
 def need_help_for_admins(tr: Translator, asker_id: str, mentor_id: str, mentee_id: str, topic: str) -> str:
@@ -432,3 +512,62 @@ def partner_left(tr: Translator, other_id: str, topic: str) -> str:
 
 def mentorship_over(tr: Translator) -> str:
     return tr._("That mentorship has already ended.")
+
+
+# -- what a request cannot be ------------------------------------------------------------------------
+
+
+def topic_refused(tr: Translator, typed: str, *, mention: bool) -> str:
+    """A request whose topic is a mention or has no word in it: refused, and the text handed back."""
+    if mention:
+        text = tr._(
+            "A topic is a word such as testing, not a mention. To ask someone you know, put the topic "
+            "after the name: {usage}"
+        ).format(usage=usage(tr._("/mentor request @name <topic> [note]")))
+    else:
+        text = tr._(
+            "I found no topic in that: a topic is a word such as testing or onboarding. {usage} opens a form."
+        ).format(usage=usage(tr._("/mentor request")))
+    return text + given_back(tr, typed)
+
+
+def named_topic_missing(tr: Translator, name: str, typed: str) -> str:
+    text = tr._("Which topic would you like {name} to mentor you in? For example {usage}").format(
+        name="@" + escape(name), usage=usage(tr._("/mentor request @{name} testing").format(name=name))
+    )
+    return text + given_back(tr, typed)
+
+
+def _other_ways(tr: Translator, topic: str) -> str:
+    return tr._("{list} shows who has room; {request} asks the best-placed mentor for you.").format(
+        list=usage(tr._("/mentor list {topic}").format(topic=topic)),
+        request=usage(tr._("/mentor request {topic}").format(topic=topic)),
+    )
+
+
+def nobody_called(tr: Translator, name: str, topic: str, *, several: bool) -> str:
+    if several:
+        text = tr._("More than one person here is called {name}.").format(name="@" + escape(name))
+    else:
+        text = tr._("I can't find anyone called {name} in this workspace.").format(name="@" + escape(name))
+    return text + " " + _other_ways(tr, topic)
+
+
+def cannot_ask_yourself(tr: Translator, topic: str) -> str:
+    return tr._("You can't be your own mentor.") + " " + _other_ways(tr, topic)
+
+
+def mentor_unavailable(tr: Translator, mentor_id: str, topic: str, why: str, offered: Sequence[str]) -> str:
+    """Why the mentor named cannot be asked (matching.MentorCheck), and how to go on."""
+    who = user(mentor_id)
+    if why == "not_mentor":
+        text = tr._("{mentor} doesn't offer mentoring.").format(mentor=who)
+    elif why == "not_topic":
+        text = tr._("{mentor} doesn't offer {topic}; they offer {topics}.").format(
+            mentor=who, topic=topic_label(topic), topics=topic_list(offered)
+        )
+    elif why == "paused":
+        text = tr._("{mentor} is taking no new mentees right now.").format(mentor=who)
+    else:
+        text = tr._("{mentor} has no room for another mentee right now.").format(mentor=who)
+    return text + " " + _other_ways(tr, topic)

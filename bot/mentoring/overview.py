@@ -3,26 +3,35 @@ topic, mentors with room, topics on offer, my status."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy.orm import Session
 
 from bot.lessons.data import ListedLesson
-from bot.mentoring import requests
+from bot.mentoring import followups, requests
 from bot.mentoring.notices import (
     ListedMentor,
     MyStatus,
+    PastMentorship,
     StatusMentorship,
     StatusOffer,
     StatusProfile,
     StatusRequest,
 )
+from bot.mentoring.views import EndedCard
+from storage.lessons.visibility import Audience
 from storage.mentoring import queries
 
 BEST_LESSONS = 5
 TOPICS_LISTED = 50
+PAST_SHOWN = 5  # ended mentorships /mentor status shows
 
 
-def best_lessons(session: Session, team_id: str, topic: str, limit: int = BEST_LESSONS) -> list[ListedLesson]:
-    """Lessons tagged with the topic (the shared vocabulary), most useful first, then newest."""
+def best_lessons(
+    session: Session, audience: Audience, topic: str, limit: int = BEST_LESSONS
+) -> list[ListedLesson]:
+    """Lessons tagged with the topic (the shared vocabulary) that `audience` may see (the one rule,
+    storage.lessons.visibility), most useful first, then newest."""
     return [
         ListedLesson(
             id=lesson.id,
@@ -33,7 +42,7 @@ def best_lessons(session: Session, team_id: str, topic: str, limit: int = BEST_L
             useful=counts.useful,
             applied=counts.applied,
         )
-        for lesson, counts in queries.best_lessons(session, team_id, topic, limit)
+        for lesson, counts in queries.best_lessons(session, audience, topic, limit)
     ]
 
 
@@ -42,9 +51,12 @@ def offered_topics(session: Session, team_id: str, limit: int = TOPICS_LISTED) -
     return [topic for topic, _ in queries.offered_topic_counts(session, team_id, limit)]
 
 
-def mentors_with_room(session: Session, team_id: str, topic: str | None) -> list[ListedMentor]:
-    """Active mentors below capacity (optionally for one topic), the most room first."""
-    profiles = queries.active_profiles(session, team_id, topic)
+def mentors_with_room(
+    session: Session, team_id: str, topic: str | None, *, exclude: str | None = None
+) -> list[ListedMentor]:
+    """Active mentors below capacity (optionally for one topic), the most room first; never `exclude`
+    (the person asking: nobody is their own mentor)."""
+    profiles = [p for p in queries.active_profiles(session, team_id, topic) if p.user_id != exclude]
     ids = [p.user_id for p in profiles]
     active = queries.active_mentee_counts(session, team_id, ids)
     pending = queries.pending_offer_counts(session, team_id, ids)
@@ -90,7 +102,28 @@ def my_status(session: Session, team_id: str, user_id: str) -> MyStatus:
             topic=m.topic,
             as_mentor=m.mentor_id == user_id,
             channel_id=m.channel_id,
+            # While a check-in is out (or waits for someone's morning), the next one is not yet known.
+            next_check_in=m.next_followup_at if m.unanswered == 0 else None,
         )
         for m in queries.active_mentorships_of(session, team_id, user_id)
     ]
-    return MyStatus(shown_profile, active_mentees, open_requests, offers, mentorships)
+    past = [
+        PastMentorship(
+            other_id=m.mentee_id if m.mentor_id == user_id else m.mentor_id,
+            topic=m.topic,
+            as_mentor=m.mentor_id == user_id,
+            reason=m.ended_reason or "",
+            ended_at=m.ended_at or m.started_at,
+        )
+        for m in queries.ended_mentorships_of(session, team_id, user_id, PAST_SHOWN)
+    ]
+    return MyStatus(shown_profile, active_mentees, open_requests, offers, mentorships, past)
+
+
+def ended_card(session: Session, mentorship_id: int, user_id: str, zone: ZoneInfo) -> EndedCard | None:
+    """How a mentorship ended, for `user_id`'s follow-up DM (dates in their `zone`); None while it goes on."""
+    m = followups.get_mentorship(session, mentorship_id)
+    if m is None or m.ended_at is None:
+        return None
+    other = m.mentee_id if m.mentor_id == user_id else m.mentor_id
+    return EndedCard(other, m.topic, m.ended_reason or "", m.ended_at, zone)

@@ -24,18 +24,26 @@ from storage.mentoring import queries
 from storage.mentoring.models import MentorProfile, MentorTopic
 
 
+def is_mention(raw: str) -> bool:
+    """Whether a topic as typed is a mention of someone (@per, @here), which is never a topic."""
+    return (raw or "").strip().startswith("@")
+
+
 def parse_topics(raw: str) -> list[str]:
     """Topics typed as a list: separated by commas, semicolons or lines; a topic may have spaces
-    ("machine learning" becomes machine-learning, as a #tag would be written)."""
+    ("machine learning" becomes machine-learning, as a #tag would be written). Mentions are no topics."""
     found: list[str] = []
     for part in re.split(r"[,;\n]+", raw or ""):
-        topic = tags.normalize(part)
-        if topic and not topic.isdigit() and topic not in found:
+        topic = normalize_topic(part)
+        if topic and topic not in found:
             found.append(topic)
     return found
 
 
 def normalize_topic(raw: str) -> str:
+    """The topic as a #tag would be written; "" for a mention, digits or punctuation alone."""
+    if is_mention(raw):
+        return ""
     topic = tags.normalize(raw)
     return "" if topic.isdigit() else topic
 

@@ -2,7 +2,9 @@
 introduction and the follow-ups (short answers and lists: notices.py; ids: ids.py).
 
 Views take plain data. Everything a person typed (notes, bios, teams) is stored as typed and
-escaped here, once; mentions are only ever built from ids.
+escaped here, once; mentions are only ever built from ids. Times are written out in the reader's
+own time zone and in a local format for their language ("onsdag 4. mars kl. 09:00", "Wednesday 4
+March at 09:00"; docs/mentoring.md says why not Slack's date tokens).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -42,11 +46,13 @@ from bot.mentoring.ids import (
     NOTE_MAX,
     TOPIC_MAX,
     UNIT_MAX,
+    EndReason,
     FollowUpAnswerKind,
     MentorAction,
     MentorBlock,
     MentorCallback,
     OfferStatus,
+    RequestStatus,
 )
 
 SNIPPET = 200
@@ -73,10 +79,32 @@ def topic_list(topics: Sequence[str]) -> str:
     return ", ".join(topic_label(t) for t in topics)
 
 
-def slack_date(when: datetime) -> str:
-    """A date Slack shows in each reader's own time zone; the fallback is UTC."""
-    fallback = when.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(when.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+UTC_ZONE = ZoneInfo("UTC")
+# Babel's locale and patterns per language: a weekday, the date and the time as people write them.
+_LOCALES = {"nb": "nb_NO", "en": "en"}
+_MOMENT = {"nb": "EEEE d. MMMM 'kl.' HH:mm", "en": "EEEE d MMMM 'at' HH:mm"}
+_WEEKDAY = {"nb": "EEEE d. MMMM", "en": "EEEE d MMMM"}
+_DATE = {"nb": "d. MMMM y", "en": "d MMMM y"}
+
+
+def _format(tr: Translator, when: datetime, zone: ZoneInfo, patterns: dict[str, str]) -> str:
+    language = tr.language if tr.language in _LOCALES else "en"
+    return str(format_datetime(when, patterns[language], tzinfo=zone, locale=_LOCALES[language]))
+
+
+def moment(tr: Translator, when: datetime, zone: ZoneInfo) -> str:
+    """A time to act by, where the reader is: "onsdag 4. mars kl. 09:00", "Wednesday 4 March at 09:00"."""
+    return _format(tr, when, zone, _MOMENT)
+
+
+def weekday(tr: Translator, when: datetime, zone: ZoneInfo) -> str:
+    """A day soon, where the reader is: "mandag 16. mars", "Monday 16 March"."""
+    return _format(tr, when, zone, _WEEKDAY)
+
+
+def date(tr: Translator, when: datetime, zone: ZoneInfo) -> str:
+    """A day in the past, where the reader is: "4. mars 2026", "4 March 2026"."""
+    return _format(tr, when, zone, _DATE)
 
 
 def _quote(text: str) -> str:
@@ -215,10 +243,16 @@ def profile_problem(tr: Translator, field: str, code: str, limit: int) -> str:
     if field == MentorBlock.TOPICS and code == "required":
         return tr._("Please name at least one topic, such as testing.")
     if code == "too_many":
-        return tr._("Please name at most {n} topics.").format(n=limit)
+        return tr.ngettext("Please name at most {n} topic.", "Please name at most {n} topics.", limit).format(
+            n=limit
+        )
     if code == "out_of_range":
-        return tr._("Choose from 1 to {n} mentees.").format(n=limit)
-    return tr._("Please keep it under {n} characters.").format(n=limit)
+        return tr.ngettext("Choose from 1 to {n} mentee.", "Choose from 1 to {n} mentees.", limit).format(
+            n=limit
+        )
+    return tr.ngettext(
+        "Please keep it under {n} character.", "Please keep it under {n} characters.", limit
+    ).format(n=limit)
 
 
 # -- the offer DM --------------------------------------------------------------------------------------
@@ -232,6 +266,16 @@ class OfferCard:
     note: str | None
     requester_unit: str | None
     expires_at: datetime
+    zone: ZoneInfo = UTC_ZONE  # the mentor's time zone
+    request_status: str = ""  # what became of the request (cancelled, closed, ...)
+
+
+@dataclass(frozen=True)
+class Aftermath:
+    """What happened to a request after this mentor's offer ended without a yes."""
+
+    asked: str | None = None  # the mentor asked instead
+    waits: bool = False  # nobody else could be asked: the request waits for a mentor with room
 
 
 def offer_dm(tr: Translator, card: OfferCard) -> Rendered:
@@ -245,7 +289,7 @@ def offer_dm(tr: Translator, card: OfferCard) -> Rendered:
         meta.append(tr._("Team or department: {unit}").format(unit=escape(card.requester_unit)))
     meta.append(
         tr._("Please answer by {when}; after that I ask another mentor.").format(
-            when=slack_date(card.expires_at)
+            when=moment(tr, card.expires_at, card.zone)
         )
     )
     blocks.append(context(*meta))
@@ -270,28 +314,58 @@ def offer_dm(tr: Translator, card: OfferCard) -> Rendered:
     return Rendered(text, as_dicts(blocks))
 
 
-def offer_dm_closed(tr: Translator, card: OfferCard, status: str, *, paused: bool = False) -> Rendered:
-    """The offer DM once it is settled: the same request, and no buttons left to press."""
+def _aftermath(tr: Translator, card: OfferCard, after: Aftermath | None) -> str:
+    """What became of the request since: cancelled, another mentor asked, or waiting."""
+    if card.request_status == RequestStatus.CANCELLED:
+        return tr._("{requester} has cancelled the request since.").format(requester=user(card.requester_id))
+    if card.request_status == RequestStatus.CLOSED:
+        return tr._("{requester} has left the workspace since.").format(requester=user(card.requester_id))
+    if after is not None and after.asked:
+        return tr._("I have asked {mentor} instead.").format(mentor=user(after.asked))
+    if after is not None and after.waits:
+        return tr._(
+            "Nobody else who offers {topic} has room right now, so the request waits until someone does."
+        ).format(topic=topic_label(card.topic))
+    return ""
+
+
+def offer_dm_closed(
+    tr: Translator, card: OfferCard, status: str, *, paused: bool = False, after: Aftermath | None = None
+) -> Rendered:
+    """The offer DM once it is settled: the same request, what actually became of it, and no buttons
+    left to press."""
     who, topic = user(card.requester_id), topic_label(card.topic)
     if status == OfferStatus.ACCEPTED:
         text = tr._(
             ":white_check_mark: You accepted {requester}'s request for a mentor in {topic}. "
             "I have started a group conversation with you both."
-        )
-    elif status == OfferStatus.DECLINED:
-        text = tr._("You declined {requester}'s request for a mentor in {topic}; I am asking someone else.")
+        ).format(requester=who, topic=topic)
+    elif status in (OfferStatus.DECLINED, OfferStatus.EXPIRED):
+        if status == OfferStatus.DECLINED:
+            text = tr._("You declined {requester}'s request for a mentor in {topic}.")
+        else:
+            text = tr._("{requester}'s request for a mentor in {topic} got no answer in 48 hours.")
+        text = text.format(requester=who, topic=topic)
+        since = _aftermath(tr, card, after)
+        if since:
+            text += " " + since
         if paused:
             text += " " + tr._(
                 "You are paused and get no new requests; use /mentor resume when you are ready."
             )
-    elif status == OfferStatus.EXPIRED:
+    elif card.request_status == RequestStatus.CANCELLED:
         text = tr._(
-            "{requester}'s request for a mentor in {topic} got no answer in 48 hours, "
-            "so I asked someone else."
-        )
+            "{requester} cancelled their request for a mentor in {topic}, so it no longer needs your answer."
+        ).format(requester=who, topic=topic)
+    elif card.request_status == RequestStatus.CLOSED:
+        text = tr._(
+            "{requester} has left the workspace, so their request for a mentor in {topic} "
+            "no longer needs your answer."
+        ).format(requester=who, topic=topic)
     else:
-        text = tr._("{requester}'s request for a mentor in {topic} no longer needs your answer.")
-    text = text.format(requester=who, topic=topic)
+        text = tr._("{requester}'s request for a mentor in {topic} no longer needs your answer.").format(
+            requester=who, topic=topic
+        )
     blocks: list[Block] = [section(text)]
     if card.note:
         blocks.append(context("“" + escape(truncate(card.note, SNIPPET)) + "”"))
@@ -402,6 +476,36 @@ def followup_answered(tr: Translator, card: FollowUpCard, answer: FollowUpAnswer
             + tr._("What did you learn? Share it with /lesson so others can use it too.")
         )
     text = text.format(other=who, topic=topic)
+    return Rendered(text, as_dicts([section(text)]))
+
+
+@dataclass(frozen=True)
+class EndedCard:
+    """A mentorship that has ended, as the person reading about it sees it."""
+
+    other_id: str
+    topic: str
+    reason: str  # EndReason
+    ended_at: datetime
+    zone: ZoneInfo = UTC_ZONE  # the reader's
+
+
+def how_it_ended(tr: Translator, reason: str, other_id: str) -> str:
+    if reason == EndReason.DONE:
+        return tr._("marked as done")
+    if reason == EndReason.LEFT:
+        return tr._("ended when {other} left the workspace").format(other=user(other_id))
+    return tr._("closed when the check-ins went unanswered")
+
+
+def followup_ended(tr: Translator, card: EndedCard) -> Rendered:
+    """A follow-up DM of a mentorship that has ended: its buttons give way to how it ended."""
+    text = tr._("Your mentorship with {other} in {topic} has ended: {how}, {date}.").format(
+        other=user(card.other_id),
+        topic=topic_label(card.topic),
+        how=how_it_ended(tr, card.reason, card.other_id),
+        date=date(tr, card.ended_at, card.zone),
+    )
     return Rendered(text, as_dicts([section(text)]))
 
 

@@ -144,6 +144,15 @@ def answer_followup(
             now=deps.clock.now(),
         )
     ack()
+    if result.outcome is Recorded.ENDED and flows.followup_ended(
+        deps,
+        team_id=click.team_id,
+        user_id=click.user_id,
+        mentorship_id=mentorship_id,
+        channel_id=click.channel_id,
+        message_ts=click.message_ts,
+    ):
+        return  # the DM's buttons gave way to how the mentorship ended
     if result.outcome in (Recorded.NOT_YOURS, Recorded.ENDED):
         tr = deps.languages.for_person(click.team_id, click.user_id, click.channel_id)
         text = views.not_for_you(tr) if result.outcome is Recorded.NOT_YOURS else notices.mentorship_over(tr)

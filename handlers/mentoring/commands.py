@@ -11,11 +11,11 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
+from bot.core.blockkit import given_back
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.mentoring import flows, followups, notices, overview, profiles, requests
 from bot.mentoring.commands import MentorCommand, MentorVerb, parse
-from bot.mentoring.flows import AdvanceKind
 from bot.mentoring.ids import ProfileStatus
 from handlers import payloads
 from handlers.middleware import deps_of
@@ -48,6 +48,9 @@ def mentor_command(ack: Ack, respond: Respond, command: dict[str, Any], context:
         status(ack, deps, tr, typed)
     elif cmd.verb is MentorVerb.FOLLOWUP_DAYS:
         followup_days(ack, respond, deps, tr, typed, cmd)
+    elif cmd.verb is MentorVerb.UNKNOWN and cmd.meant:
+        rendered = notices.did_you_mean(tr, cmd.meant)
+        ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
     else:
         rendered = notices.help_text(tr, cmd.text if cmd.verb is MentorVerb.UNKNOWN else None)
         ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
@@ -91,8 +94,20 @@ def offer(
 def request(
     ack: Ack, respond: Respond, deps: Deps, tr: Translator, typed: payloads.Command, cmd: MentorCommand
 ) -> None:
-    """`/mentor request testing note` asks for a mentor at once; without a topic, the form."""
+    """`/mentor request testing note` asks for a mentor at once, `/mentor request @per testing` asks
+    Per; without anything after it, the form. A topic that is a mention, or has no word in it, is
+    refused and the text handed back."""
+    if cmd.mentor.casefold() in flows.BROADCASTS:
+        ack(text=notices.topic_refused(tr, typed.text, mention=True), response_type="ephemeral")
+        return
+    if cmd.mentor and not cmd.topic:
+        ack(text=notices.named_topic_missing(tr, cmd.mentor, typed.text), response_type="ephemeral")
+        return
     topic = profiles.normalize_topic(cmd.topic)
+    if not topic and cmd.text:
+        refused = notices.topic_refused(tr, typed.text, mention=profiles.is_mention(cmd.topic))
+        ack(text=refused, response_type="ephemeral")
+        return
     if not topic:
         ack()
         failure = flows.open_request_form(
@@ -101,9 +116,6 @@ def request(
             user_id=typed.user_id,
             channel_id=typed.channel_id,
             trigger_id=typed.trigger_id,
-            topic=cmd.topic,
-            note=cmd.note,
-            notice=notices.request_topic_missing(tr) if cmd.text else None,
         )
         if failure:
             respond(text=notices.form_failed(tr, failure, cmd.text), response_type="ephemeral")
@@ -117,19 +129,34 @@ def request(
             note=cmd.note,
             now=deps.clock.now(),
         )
-        lessons = overview.best_lessons(session, typed.team_id, topic)
     if not created.created:
         ack(text=notices.already_requested(tr, topic), response_type="ephemeral")
         return
-    received = notices.request_received(tr, topic, lessons)
+    received = notices.request_received(tr, topic, [])
     ack(text=received.text, blocks=received.blocks, response_type="ephemeral")
     log.info("mentor request %s saved in %s", created.request.id, typed.team_id)
+    if cmd.mentor:
+        named = flows.ask_named(
+            deps,
+            tr,
+            created.request.id,
+            team_id=typed.team_id,
+            requester_id=typed.user_id,
+            name=cmd.mentor,
+            topic=topic,
+        )
+        if named is not None:
+            text = named.rendered.text + ("" if named.asked else given_back(tr, typed.text))
+            respond(
+                text=text, blocks=named.rendered.blocks if named.asked else None, response_type="ephemeral"
+            )
+        return
     result = flows.start_request(deps, created.request.id)
-    if result.kind is AdvanceKind.OFFERED and result.mentor_id:
-        respond(text=notices.asked_mentor(tr, topic, result.mentor_id), response_type="ephemeral")
-    elif result.kind in (AdvanceKind.WAITING, AdvanceKind.STILL_WAITING):
-        text = notices.waiting_text(tr, topic, result.others, result.requester_offers, after_asking=False)
-        respond(text=text, response_type="ephemeral")
+    # The best lessons on the topic that this person may see come with the answer (after the ack:
+    # who may see what is asked from Slack).
+    rendered = flows.request_outcome(deps, tr, result, typed.team_id, typed.user_id, topic)
+    if rendered is not None:
+        respond(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
 
 
 def cancel(ack: Ack, deps: Deps, tr: Translator, typed: payloads.Command, cmd: MentorCommand) -> None:
@@ -173,16 +200,18 @@ def mentor_list(ack: Ack, deps: Deps, tr: Translator, typed: payloads.Command, c
     """`/mentor list [topic]`: mentors with room."""
     topic = profiles.normalize_topic(cmd.topic) or None
     with deps.db.read_session() as session:
-        mentors = overview.mentors_with_room(session, typed.team_id, topic)
+        mentors = overview.mentors_with_room(session, typed.team_id, topic, exclude=typed.user_id)
     rendered = notices.mentor_list(tr, topic, mentors)
     ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
 
 
 def status(ack: Ack, deps: Deps, tr: Translator, typed: payloads.Command) -> None:
-    """`/mentor status`: my requests, offers waiting for my answer, and mentorships."""
+    """`/mentor status`: my requests, offers waiting for my answer, and mentorships, current and past,
+    with times in my own time zone."""
+    zone = flows.zone_of(deps, typed.team_id, typed.user_id, quick=True)
     with deps.db.read_session() as session:
         mine = overview.my_status(session, typed.team_id, typed.user_id)
-    rendered = notices.status_view(tr, mine)
+    rendered = notices.status_view(tr, mine, zone)
     ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
 
 

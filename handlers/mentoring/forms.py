@@ -54,12 +54,15 @@ def request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
     form = payloads.submission(body, view)
     channel_id = form.meta_id(views.CHANNEL_KEY)
     tr = deps.languages.for_person(form.team_id, form.user_id, channel_id)
-    topic = profiles.normalize_topic(form.text(MentorBlock.REQUEST_TOPIC))
+    typed_topic = form.text(MentorBlock.REQUEST_TOPIC)
+    topic = profiles.normalize_topic(typed_topic)
     if not topic:
-        ack(
-            response_action="errors",
-            errors={str(MentorBlock.REQUEST_TOPIC): notices.request_topic_missing(tr)},
+        problem = (
+            notices.topic_not_a_mention(tr)
+            if profiles.is_mention(typed_topic)
+            else notices.request_topic_missing(tr)
         )
+        ack(response_action="errors", errors={str(MentorBlock.REQUEST_TOPIC): problem})
         return
     with deps.db.session() as session:
         created = requests.create_request(

@@ -120,10 +120,12 @@ class Mentorship(Base):
     ended_reason: Mapped[str | None] = mapped_column(String(16))  # done | no_answer | left
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    next_followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the next follow-up message
     followup_round: Mapped[int] = mapped_column(Integer, default=0)  # follow-ups sent so far
     # 0: the last follow-up was answered (or none sent); 1: the first went unanswered, a reminder is
-    # out; the job ends the mentorship when the reminder goes unanswered too.
+    # out; the job ends the mentorship when the reminder goes unanswered too. Plus WAITS_FOR_MENTOR or
+    # WAITS_FOR_MENTEE (states.py) while that person's copy of the latest step waits for their working
+    # hours; next_followup_at is then when it goes out (on an ended mentorship too: the closing note).
     unanswered: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (

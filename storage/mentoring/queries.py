@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from storage.db import rowcount
 from storage.lessons.models import Lesson, LessonTag
 from storage.lessons.queries import Counts, vote_counts
+from storage.lessons.visibility import Audience, visible
 from storage.mentoring.models import (
     FollowUpAnswer,
     MentorOffer,
@@ -30,6 +31,7 @@ from storage.mentoring.models import (
 from storage.mentoring.states import (
     LOOKING_STATES,
     OPEN_STATES,
+    WAITS_FOR_MENTOR,
     EndReason,
     MentorshipStatus,
     OfferStatus,
@@ -539,6 +541,22 @@ def active_mentorships_of(session: Session, team_id: str, user_id: str) -> list[
     )
 
 
+def ended_mentorships_of(session: Session, team_id: str, user_id: str, limit: int) -> list[Mentorship]:
+    """Mentorships with this person as mentor or mentee that have ended, the latest first."""
+    return list(
+        session.scalars(
+            select(Mentorship)
+            .where(
+                Mentorship.team_id == team_id,
+                Mentorship.status == MentorshipStatus.ENDED,
+                (Mentorship.mentor_id == user_id) | (Mentorship.mentee_id == user_id),
+            )
+            .order_by(Mentorship.ended_at.desc(), Mentorship.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def matches_between(session: Session, team_id: str, start: datetime, end: datetime) -> int:
     """Mentorships that began in [start, end)."""
     found = session.scalar(
@@ -549,12 +567,31 @@ def matches_between(session: Session, team_id: str, start: datetime, end: dateti
     return int(found or 0)
 
 
-def end_mentorship(session: Session, mentorship_id: int, now: datetime, reason: EndReason) -> bool:
-    """Claim: an active mentorship ends."""
+def end_mentorship(
+    session: Session,
+    mentorship_id: int,
+    now: datetime,
+    reason: EndReason,
+    *,
+    note: tuple[int, datetime] | None = None,
+) -> bool:
+    """Claim: an active mentorship ends. `note` (WAITS_FOR_MENTOR or WAITS_FOR_MENTEE, and when) keeps
+    the note that it ended scheduled for someone whose working hours have not begun; otherwise no
+    follow-up waits any more, and only the count of unanswered steps stays."""
+    unanswered: Any = Mentorship.unanswered % WAITS_FOR_MENTOR
+    next_at: datetime | None = None
+    if note is not None:
+        unanswered, next_at = unanswered + note[0], note[1]
     result = session.execute(
         update(Mentorship)
         .where(Mentorship.id == mentorship_id, Mentorship.status == MentorshipStatus.ACTIVE)
-        .values(status=MentorshipStatus.ENDED, ended_at=now, ended_reason=reason, next_followup_at=None)
+        .values(
+            status=MentorshipStatus.ENDED,
+            ended_at=now,
+            ended_reason=reason,
+            next_followup_at=next_at,
+            unanswered=unanswered,
+        )
         .execution_options(synchronize_session=False)
     )
     return _changed(result)
@@ -564,11 +601,15 @@ def end_mentorship(session: Session, mentorship_id: int, now: datetime, reason: 
 
 
 def due_mentorship_ids(session: Session, now: datetime, limit: int) -> list[int]:
-    """Active mentorships whose next follow-up step is due."""
+    """Mentorships whose next follow-up message is due: active ones, and ended ones whose closing note
+    waits for someone's working hours."""
     return list(
         session.scalars(
             select(Mentorship.id)
-            .where(Mentorship.status == MentorshipStatus.ACTIVE, Mentorship.next_followup_at <= now)
+            .where(
+                (Mentorship.status == MentorshipStatus.ACTIVE) | (Mentorship.unanswered >= WAITS_FOR_MENTOR),
+                Mentorship.next_followup_at <= now,
+            )
             .order_by(Mentorship.next_followup_at, Mentorship.id)
             .limit(limit)
         )
@@ -594,7 +635,7 @@ def claim_followup_step(
     ended: EndReason | None = None,
     now: datetime,
 ) -> bool:
-    """Claim: move an active mentorship's schedule on from the (round, unanswered, next follow-up)
+    """Claim: move a mentorship's schedule on from the (status, round, unanswered, next follow-up)
     `mentorship` was read with; ending it when `ended` is given."""
     values: dict[str, Any] = {"followup_round": round_, "unanswered": unanswered, "next_followup_at": next_at}
     if ended is not None:
@@ -603,7 +644,7 @@ def claim_followup_step(
         update(Mentorship)
         .where(
             Mentorship.id == mentorship.id,
-            Mentorship.status == MentorshipStatus.ACTIVE,
+            Mentorship.status == mentorship.status,
             Mentorship.followup_round == mentorship.followup_round,
             Mentorship.unanswered == mentorship.unanswered,
             Mentorship.next_followup_at == mentorship.next_followup_at,
@@ -641,14 +682,16 @@ def followup_answers(session: Session, mentorship_id: int) -> list[tuple[str, in
 # -- lessons on a topic --------------------------------------------------------------------------------
 
 
-def best_lessons(session: Session, team_id: str, topic: str, limit: int) -> list[tuple[Lesson, Counts]]:
-    """Lessons tagged with the topic (the vocabulary lessons and mentors share), most useful first,
-    then most applied, then newest; votes counted by the lessons' own storage.lessons.queries."""
+def best_lessons(session: Session, audience: Audience, topic: str, limit: int) -> list[tuple[Lesson, Counts]]:
+    """Lessons tagged with the topic (the vocabulary lessons and mentors share) that `audience` may see
+    (storage.lessons.visibility), most useful first, then most applied, then newest; votes counted by
+    the lessons' own storage.lessons.queries."""
+    team_id = audience.team_id
     tagged = list(
         session.execute(
             select(Lesson.id, Lesson.created_at)
             .join(LessonTag, LessonTag.lesson_id == Lesson.id)
-            .where(Lesson.team_id == team_id, LessonTag.team_id == team_id, LessonTag.tag == topic)
+            .where(visible(audience), LessonTag.team_id == team_id, LessonTag.tag == topic)
         )
     )
     if not tagged or limit <= 0:

@@ -45,6 +45,13 @@ class EndReason(StrEnum):
     LEFT = "left"
 
 
+# Mentorship.unanswered counts the follow-ups of the current round that went unanswered (0, 1 or 2).
+# While one person's copy of the latest step waits for their working hours (the other person already
+# has theirs), one of these is added to it, and next_followup_at is when that copy goes out.
+WAITS_FOR_MENTOR = 10
+WAITS_FOR_MENTEE = 20
+
+
 class FollowUpAnswerKind(StrEnum):
     GOING_WELL = "going_well"
     NEED_HELP = "need_help"

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 import app as erfaring
 from bot.core.i18n import translator
+from bot.lessons.visibility import settle_pending
 from bot.mentoring import notices
 from bot.mentoring import requests as mentor_requests
 from bot.mentoring.digest_section import mentoring_digest_lines
@@ -310,6 +311,7 @@ def test_the_requester_sees_the_best_lessons_on_the_topic(ws: LocalWorkspace) ->
     for text in ("Mock less, test behaviour #testing", "Flaky tests are bugs #Testing", "Off topic #other"):
         assert ws.driver.command(ws.user_id("per"), general, "/lesson", text).ok
     ws.settle()
+    settle_pending(ws.deps)  # where each lesson was shared decides who may see it (#general: everyone)
     mentor(ws, "ola", "request testing")
     shown = texts(ws, ws.user_id("ola"))
     assert "the most useful lessons on testing" in shown
@@ -390,8 +392,13 @@ def test_were_done_ends_it_and_frees_capacity_for_a_waiting_request(
     with ws.deps.db.session() as session:
         answers = session.scalar(select(func.count()).select_from(FollowUpAnswer))
     assert answers == 1
-    click(ws, "ingrid", MentorAction.GOING_WELL, followup_dms(ws, "ingrid")[-1])
-    assert "already ended" in texts(ws, ingrid)
+    stale = followup_dms(ws, "ingrid")[-1]
+    click(ws, "ingrid", MentorAction.GOING_WELL, stale)
+    # The DM's buttons give way to how the mentorship ended.
+    ended = ws.standin.message(stale.channel, stale.ts)
+    assert ended is not None and button_labels(ended) == []
+    assert f"Your mentorship with <@{ws.user_id('ola')}> in *testing* has ended: marked as done" in ended.text
+    assert count(ws, FollowUpAnswer) == 1
 
 
 def test_need_help_tells_the_admins(ws: LocalWorkspace, clock: FakeClock) -> None:

@@ -14,9 +14,11 @@ from bot.mentoring.ids import ProfileStatus
 from bot.mentoring.matching import RECENT_DECLINE, Candidate, candidates_for, rank, supply
 from bot.mentoring.overview import best_lessons
 from storage.db import Database
+from storage.lessons.visibility import AUTHOR, CHANNEL, WORKSPACE, Audience
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 TEAM = "T1"
+EVERYONE = Audience.workspace(TEAM)
 
 
 def ids(ranked: list[Candidate]) -> list[str]:
@@ -151,7 +153,7 @@ def test_the_query_gathers_what_ranking_needs(db: Database) -> None:
 
 def test_a_lesson_tagged_testing_and_a_mentor_for_testing_meet_most_useful_first(db: Database) -> None:
     with db.session() as session:
-        created = [
+        shared = [
             lessons.create_lesson(
                 session,
                 team_id=TEAM,
@@ -159,11 +161,14 @@ def test_a_lesson_tagged_testing_and_a_mentor_for_testing_meet_most_useful_first
                 draft=lessons.LessonDraft(text=text),
                 secret_key=b"k" * 16,
                 now=NOW + timedelta(minutes=i),
-            ).id
+            )
             for i, text in enumerate(
                 ("Write the test first #testing", "Deploy on Fridays #ops", "Flaky #Testing runs")
             )
         ]
+        for lesson in shared:
+            lesson.visibility = WORKSPACE  # shared in a public channel
+        created = [lesson.id for lesson in shared]
         for voter in ("U1", "U2"):
             set_vote(
                 session,
@@ -175,7 +180,7 @@ def test_a_lesson_tagged_testing_and_a_mentor_for_testing_meet_most_useful_first
                 now=NOW,
             )
         topic = profiles.normalize_topic("Testing")
-        found = best_lessons(session, TEAM, topic)
+        found = best_lessons(session, EVERYONE, topic)
     assert [item.text for item in found] == ["Write the test first #testing", "Flaky #Testing runs"]
     assert [item.useful for item in found] == [2, 0]
 
@@ -184,14 +189,16 @@ def test_best_lessons_rank_useful_then_applied_then_newest_and_keep_to_the_works
     with db.session() as session:
 
         def lesson(text: str, minute: int, team: str = TEAM) -> int:
-            return lessons.create_lesson(
+            created = lessons.create_lesson(
                 session,
                 team_id=team,
                 user_id="UA",
                 draft=lessons.LessonDraft(text=text),
                 secret_key=b"k" * 16,
                 now=NOW + timedelta(minutes=minute),
-            ).id
+            )
+            created.visibility = WORKSPACE  # shared in a public channel
+            return created.id
 
         def vote(lesson_id: int, kind: VoteKind, *voters: str, team: str = TEAM) -> None:
             for voter in voters:
@@ -211,8 +218,44 @@ def test_best_lessons_rank_useful_then_applied_then_newest_and_keep_to_the_works
         set_vote(
             session, team_id=TEAM, lesson_id=newest, user_id="U4", kind=VoteKind.USEFUL, active=False, now=NOW
         )
-        found = best_lessons(session, TEAM, "testing")
+        found = best_lessons(session, EVERYONE, "testing")
         assert [item.id for item in found] == [useful, applied, old, newest]
         assert [(item.useful, item.applied) for item in found] == [(1, 0), (0, 2), (0, 1), (0, 0)]
-        assert [item.id for item in best_lessons(session, TEAM, "testing", limit=2)] == [useful, applied]
-        assert best_lessons(session, TEAM, "nothing-here") == []
+        assert [item.id for item in best_lessons(session, EVERYONE, "testing", limit=2)] == [useful, applied]
+        assert best_lessons(session, EVERYONE, "nothing-here") == []
+
+
+def test_best_lessons_are_only_those_the_reader_may_see(db: Database) -> None:
+    key = b"k" * 16
+    with db.session() as session:
+
+        def lesson(text: str, visibility: str, channel: str | None, author: str = "UA") -> int:
+            created = lessons.create_lesson(
+                session,
+                team_id=TEAM,
+                user_id=author,
+                draft=lessons.LessonDraft(text=text),
+                secret_key=key,
+                now=NOW,
+                channel_id=channel,
+            )
+            created.visibility = visibility
+            return created.id
+
+        public = lesson("Public #testing", WORKSPACE, "CGEN")
+        leaders = lesson("Leaders only #testing", CHANNEL, "GLEAD")
+        note = lesson("My own note #testing", AUTHOR, None, author="UB")
+        pending = lesson("Not settled yet #testing", "pending", "CNEW", author="UB")
+        # Someone in no private channel sees the public lesson only, in every count and position.
+        outsider = Audience.person(TEAM, lessons.author_hash(key, TEAM, "UC"), frozenset({"GOTHER"}))
+        assert [item.id for item in best_lessons(session, outsider, "testing")] == [public]
+        assert [item.id for item in best_lessons(session, outsider, "testing", limit=1)] == [public]
+        # A member of #leaders sees its lesson too; the author sees their own note (and the unsettled one).
+        member = Audience.person(TEAM, lessons.author_hash(key, TEAM, "UC"), frozenset({"GLEAD"}))
+        assert sorted(item.id for item in best_lessons(session, member, "testing")) == sorted(
+            [public, leaders]
+        )
+        author = Audience.person(TEAM, lessons.author_hash(key, TEAM, "UB"), frozenset())
+        assert sorted(item.id for item in best_lessons(session, author, "testing")) == sorted(
+            [public, note, pending]
+        )

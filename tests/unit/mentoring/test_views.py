@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -117,3 +119,89 @@ def test_forms_are_valid_modals_and_give_long_text_back(tr: Translator) -> None:
     assert payloads.metadata(offer.private_metadata).get(views.CHANNEL_KEY) is None
     opened = views.offer_modal(tr, views.OfferModalState(channel_id="C1"))
     assert payloads.metadata(opened.private_metadata) == {views.CHANNEL_KEY: "C1"}
+
+
+OSLO = ZoneInfo("Europe/Oslo")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_times_are_in_the_readers_zone_and_written_the_way_their_language_writes_them() -> None:
+    nb, en = translator("nb"), translator("en")
+    assert views.moment(nb, WHEN, OSLO) == "onsdag 4. mars kl. 09:00"
+    assert views.moment(en, WHEN, OSLO) == "Wednesday 4 March at 09:00"
+    assert views.moment(en, WHEN, NEW_YORK) == "Wednesday 4 March at 03:00"
+    assert views.weekday(nb, WHEN, OSLO) == "onsdag 4. mars"
+    assert views.date(nb, WHEN, OSLO) == "4. mars 2026" and views.date(en, WHEN, OSLO) == "4 March 2026"
+    card = views.OfferCard(1, "UOLA", "testing", None, None, WHEN, zone=NEW_YORK)
+    assert "Please answer by Wednesday 4 March at 03:00" in check(views.offer_dm(en, card))
+    assert "onsdag 4. mars kl. 03:00" in json.dumps(views.offer_dm(nb, card).blocks, ensure_ascii=False)
+    status = notices.MyStatus(None, 0, [], [notices.StatusOffer("UC", "design", WHEN)], [])
+    assert "onsdag 4. mars kl. 09:00" in notices.status_view(nb, status, OSLO).text
+
+
+def test_counts_have_their_plural_forms_in_both_languages() -> None:
+    nb, en = translator("nb"), translator("en")
+    assert "up to 1 mentee at once" in notices.offer_saved(en, ["testing"], 1)
+    assert "up to 2 mentees at once" in notices.offer_saved(en, ["testing"], 2)
+    assert "opptil 1 adept samtidig" in notices.offer_saved(nb, ["testing"], 1)
+    assert "opptil 3 adepter samtidig" in notices.offer_saved(nb, ["testing"], 3)
+    one = notices.mentor_list(en, None, [notices.ListedMentor("UM", None, ["testing"], 1, None)])
+    assert "room for 1 more mentee" in json.dumps(one.blocks) and "mentees" not in json.dumps(one.blocks)
+    two = notices.mentor_list(nb, None, [notices.ListedMentor("UM", None, ["testing"], 2, None)])
+    assert "plass til 2 adepter til" in json.dumps(two.blocks, ensure_ascii=False)
+    profile = notices.StatusProfile("active", 1, ["testing"])
+    assert "0 of 1 mentee" in notices.status_view(en, notices.MyStatus(profile, 0, [], [], [])).text
+    assert "1 av 1 adept" in notices.status_view(nb, notices.MyStatus(profile, 1, [], [], [])).text
+    assert views.profile_problem(en, "mentor_capacity", "out_of_range", 10) == "Choose from 1 to 10 mentees."
+    assert notices.followup_days_usage(en, 1).endswith("Now: 1 day.")
+    assert notices.followup_days_usage(nb, 14).endswith("Nå: 14 dager.")
+
+
+def test_the_offer_dm_says_what_actually_became_of_the_request(tr: Translator) -> None:
+    card = views.OfferCard(1, "UOLA", "testing", None, None, WHEN)
+    expired = views.offer_dm_closed(tr, card, OfferStatus.EXPIRED, after=views.Aftermath(asked="UPER"))
+    assert "<@UPER>" in check(expired)
+    waits = views.offer_dm_closed(tr, card, OfferStatus.DECLINED, after=views.Aftermath(waits=True))
+    assert "<@UPER>" not in check(waits)
+    if tr.language == "en":
+        assert "got no answer in 48 hours. I have asked <@UPER> instead." in expired.text
+        assert "so the request waits until someone does" in waits.text
+        cancelled = replace(card, request_status="cancelled")
+        assert (
+            "<@UOLA> cancelled their request"
+            in views.offer_dm_closed(tr, cancelled, OfferStatus.WITHDRAWN).text
+        )
+        assert (
+            "has cancelled the request since"
+            in views.offer_dm_closed(tr, cancelled, OfferStatus.EXPIRED).text
+        )
+
+
+def test_an_ended_mentorship_and_past_ones_say_how_and_when_they_ended(tr: Translator) -> None:
+    for reason in ("done", "no_answer", "left"):
+        dumped = check(views.followup_ended(tr, views.EndedCard("UA", "testing", reason, WHEN, OSLO)))
+        assert "<@UA>" in dumped
+    past = [notices.PastMentorship("UA", "testing", True, "done", WHEN)]
+    status = notices.status_view(tr, notices.MyStatus(None, 0, [], [], [], past), NEW_YORK)
+    check(status)
+    if tr.language == "en":
+        assert (
+            "*Past mentorships*\n• you mentored <@UA> in *testing* · marked as done, 4 March 2026"
+            in status.text
+        )
+
+
+def test_help_in_bokmal_shows_norwegian_subcommands_and_placeholders() -> None:
+    nb = translator("nb")
+    shown = notices.help_text(nb).text
+    for command in (
+        "/mentor be om &lt;emne&gt; [notat]",
+        "/mentor avbryt &lt;emne&gt;",
+        "/mentor liste [emne]",
+    ):
+        assert command in shown, command
+    assert "/mentor tilby" in shown and "/mentor fortsett" in shown and "/mentor oppfølging" in shown
+    assert "request" not in shown and "&lt;topic&gt;" not in shown
+    assert notices.did_you_mean(nb, "/mentor avbryt testing").text.startswith(
+        "Mente du `/mentor avbryt testing`?"
+    )
