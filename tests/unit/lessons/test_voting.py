@@ -141,7 +141,12 @@ def test_one_person_counts_once(db: Database, clock: FakeClock, lesson_id: int) 
     react(db, clock, lesson_id, True, U1)
     assert stored_counts(db, lesson_id) == Counts(useful=1)
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Vote)) == 1
+        # One counted vote; beside it, the two ways it was given.
+        assert session.scalar(select(func.count()).select_from(Vote).where(Vote.kind == VoteKind.USEFUL)) == 1
+        assert sorted(session.scalars(select(Vote.kind).where(Vote.kind != VoteKind.USEFUL))) == [
+            "useful:+1",
+            "useful:button",
+        ]
     toggle(db, clock, lesson_id, U2)
     toggle(db, clock, lesson_id, U3)
     assert stored_counts(db, lesson_id) == Counts(useful=3)
