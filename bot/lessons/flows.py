@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as NoAnswerYet
 from dataclasses import dataclass, replace
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
+from sqlalchemy.orm import Session
 
 from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.core.slack import Conversation, error_code
+from bot.core.slack import QUICK_TIMEOUT_SECONDS, Conversation, error_code
 from bot.lessons import search, service, views, visibility, voting
 from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement
 from bot.lessons.ids import VoteKind, VoteSource
 from bot.lessons.service import DeletedLesson, LessonDraft
 from bot.lessons.views import ModalState, lesson_message
+from storage.lessons.models import Lesson
 from storage.lessons.visibility import AUTHOR, PENDING
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,9 @@ _REFRESH_LOCKS = tuple(threading.Lock() for _ in range(64))
 # A refresh that rendered counts which changed before its chat.update landed renders again; votes
 # arriving faster than this many rounds are left to the refresh their own vote triggers.
 MAX_REFRESH_ROUNDS = 3
+# Where a quick lesson was shared is asked before its ack (which says who can find it), but never for
+# longer than this: a slow Slack gets an ack that says so, and the answer follows.
+_PLACING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lesson-placing")
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,20 @@ def place_lesson(
     return placement
 
 
+def place_quickly(deps: Deps, team_id: str, lesson_id: int, channel_id: str | None) -> Placement | None:
+    """place_lesson, when Slack answers within QUICK_TIMEOUT_SECONDS (a stored lesson's ack waits for no
+    more); None when it did not: the lesson stays its author's, and place_lesson asks again later."""
+    asked = _PLACING.submit(visibility.place, deps.slack, team_id, channel_id)
+    try:
+        placement = asked.result(timeout=QUICK_TIMEOUT_SECONDS)
+    except NoAnswerYet:
+        log.info("where lesson %s was shared is not known yet", lesson_id)
+        return None
+    with deps.db.session() as session:
+        service.set_placement(session, team_id, lesson_id, placement)
+    return placement
+
+
 def form_placement(deps: Deps, team_id: str, channel_id: str | None) -> Placement:
     """Who would find a lesson shared in `channel_id`: what the lesson form tells before it is filled."""
     return visibility.place(deps.slack, team_id, channel_id)
@@ -105,6 +126,7 @@ class VoteOutcome:
     found: bool  # False: no such lesson in the workspace (deleted, or never ours)
     changed: bool = False
     own: bool = False  # the author's own lesson: their vote is not taken
+    anonymous: bool = False  # an anonymous lesson: telling its author asks Slack nothing about them
     held_by: frozenset[VoteSource] = frozenset()  # taken back, but a reaction still says "useful"
 
 
@@ -116,7 +138,7 @@ def vote(deps: Deps, team_id: str, user_id: str, lesson_id: int, kind: VoteKind)
         if lesson is None:
             return VoteOutcome(found=False)
         if service.is_author(lesson, deps.settings.secret_key, team_id, user_id):
-            return VoteOutcome(found=True, own=True)
+            return VoteOutcome(found=True, own=True, anonymous=lesson.anonymous)
         result = voting.toggle_vote(
             session, team_id=team_id, lesson_id=lesson_id, user_id=user_id, kind=kind, now=deps.clock.now()
         )
@@ -321,10 +343,21 @@ def edit_lesson(deps: Deps, team_id: str, user_id: str, lesson_id: int, draft: L
 # --- posting it elsewhere --------------------------------------------------------------------------------
 
 
-def lesson_text(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> str:
-    """An author's lesson text (to show it in the form that posts it elsewhere). Raises service.NotFound
-    / service.NotAllowed."""
-    return editable(deps, team_id, user_id, lesson_id).text
+def unposted_text(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> str:
+    """The text of an author's lesson that is not posted anywhere yet (the form that posts it elsewhere
+    shows it). Raises service.NotFound / service.NotAllowed (someone else's, or posted already)."""
+    with deps.db.read_session() as session:
+        lesson = _unposted(session, deps, team_id, user_id, lesson_id)
+        return lesson.text
+
+
+def _unposted(session: Session, deps: Deps, team_id: str, user_id: str, lesson_id: int) -> Lesson:
+    lesson = service.get_lesson(session, team_id, lesson_id)
+    if lesson is None:
+        raise service.NotFound(lesson_id)
+    if not service.is_author(lesson, deps.settings.secret_key, team_id, user_id) or lesson.message_ts:
+        raise service.NotAllowed(lesson_id)  # posted already: its votes live on that message
+    return lesson
 
 
 @dataclass(frozen=True)
@@ -340,14 +373,7 @@ def share_elsewhere(
     """Post an author's saved lesson in another channel; who can find it then follows that channel.
     Raises service.NotFound / service.NotAllowed."""
     with deps.db.read_session() as session:
-        lesson = service.get_lesson(session, team_id, lesson_id)
-        if lesson is None:
-            raise service.NotFound(lesson_id)
-        if not service.is_author(lesson, deps.settings.secret_key, team_id, user_id):
-            raise service.NotAllowed(lesson_id)
-        if lesson.message_ts:
-            raise service.NotAllowed(lesson_id)  # posted already: its votes live on that message
-        anonymous = lesson.anonymous
+        anonymous = _unposted(session, deps, team_id, user_id, lesson_id).anonymous
     result = post_lesson(deps, team_id, lesson_id, channel_id)
     if not result.ok:
         return SharedElsewhere(result, anonymous)

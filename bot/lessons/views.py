@@ -388,6 +388,12 @@ def confirmation(
     return text
 
 
+def reach_now(tr: Translator, lesson_id: int, placement: Placement, *, anonymous: bool) -> str:
+    """Who can find a lesson, once Slack said where it was shared (after an ack that could not say)."""
+    said = reach(tr, placement.visibility, placement.channel_id, anonymous=anonymous, kind=placement.kind)
+    return tr._("Lesson #{id}:").format(id=lesson_id) + " " + said
+
+
 NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 
 

@@ -1,12 +1,13 @@
 """ "Useful" and "I applied this": one vote per person and kind, however they give it.
 
-A person may say "useful" with the button, :+1: and :bulb:: that is one useful vote from them. Each way
-they used is remembered (a row per source beside the vote's own row, storage.lessons.queries
+A person may say "useful" with the button, :+1: and :bulb:: that is one useful vote from them. The ways
+they used are remembered (a row per way beside the vote's own row, storage.lessons.queries
 .source_kind), so taking one back keeps the vote while another remains, and the button never counts
 twice what a reaction already said. Clicking the button again takes the button's part back.
 
-Votes given before sources were remembered have no source rows: such a vote counts as given by
-whichever way the person now takes back (so taking it back works as it always did).
+A vote given with the button alone needs no such row (the vote's own row says it); the button's part
+is written down when a second way joins it. A vote from before ways were remembered counts as given
+by whichever way the person now takes back, so taking it back works as it always did.
 
 Only the vote's own row (kind "useful"/"applied") is counted, by storage.lessons.queries.vote_counts.
 The vote's row is locked first (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers), so
@@ -83,7 +84,7 @@ def _change(
     now: datetime,
     want: bool | None,
 ) -> VoteResult:
-    """Set this source's part of the vote to `want`, or flip it when `want` is None (a button click)."""
+    """Set this way's part of the vote to `want`, or flip it when `want` is None (a button click)."""
     existing = queries.vote_for_update(session, lesson_id, user_id, kind)
     if existing is None and want is False:
         return VoteResult(False, False, counts(session, lesson_id))
@@ -92,44 +93,71 @@ def _change(
     )
     if vote is None:
         return VoteResult(False, True, counts(session, lesson_id))
-    rows = {row.kind: row for row in queries.vote_sources(session, lesson_id, user_id, kind)}
-    mine = rows.get(queries.source_kind(kind, source))
-    # A vote from before sources were remembered counts as given this way.
-    legacy = vote.active and not rows
-    given = mine.active if mine is not None else legacy
+    rows: dict[VoteSource, Vote] = {}
+    for row in queries.vote_sources(session, lesson_id, user_id, kind):
+        way = _source(row.kind)
+        if way is not None:
+            rows[way] = row
+    if source is VoteSource.BUTTON and not rows:
+        # The button alone: the vote's own row is all it needs, as before ways were remembered.
+        return _set(session, vote, lesson_id, want, now, last=vote.changed_at if existing else None)
+    if vote.active and not any(row.active for row in rows.values()):
+        # Held one way that was not written down: the button's alone, or, for a vote from before ways
+        # were remembered, whichever way is now taken back. Written down now, beside the new way.
+        holder = source if want is False else VoteSource.BUTTON
+        rows[holder] = _source_row(session, vote, holder, rows.get(holder), True, vote.changed_at)
+    mine = rows.get(source)
+    given = mine.active if mine is not None else False
     if want is None:
-        last = mine.changed_at if mine is not None else vote.changed_at if legacy else None
-        if last is not None and now - last < DEBOUNCE:
+        if mine is not None and now - mine.changed_at < DEBOUNCE:
             return VoteResult(False, vote.active, counts(session, lesson_id))
         want = not given
     if given == want:
+        session.flush()
         return VoteResult(False, vote.active, counts(session, lesson_id))
-    if mine is None:
-        mine = Vote(
-            team_id=team_id,
-            lesson_id=lesson_id,
-            user_id=user_id,
-            kind=queries.source_kind(kind, source),
-            active=want,
-            changed_at=now,
-        )
-        session.add(mine)
-    else:
-        mine.active, mine.changed_at = want, now
-    others = frozenset(
-        source
-        for row in rows.values()
-        if row.active and row is not mine
-        for source in (_source(row.kind),)
-        if source is not None
-    )
+    rows[source] = _source_row(session, vote, source, mine, want, now)
+    others = frozenset(way for way, row in rows.items() if row.active and way is not source)
     counted = want or bool(others)
     changed = vote.active != counted
     if changed:
         vote.active, vote.changed_at = counted, now
     session.flush()
-    held = others if not want and counted else frozenset()
-    return VoteResult(changed, counted, counts(session, lesson_id), held)
+    return VoteResult(changed, counted, counts(session, lesson_id), others if not want else frozenset())
+
+
+def _set(
+    session: Session, vote: Vote, lesson_id: int, want: bool | None, now: datetime, last: datetime | None
+) -> VoteResult:
+    """The vote's own row set to `want` (flipped when None, unless within DEBOUNCE of `last`)."""
+    if want is None:
+        if last is not None and now - last < DEBOUNCE:
+            return VoteResult(False, vote.active, counts(session, lesson_id))
+        want = not vote.active
+    if vote.active == want:
+        session.flush()
+        return VoteResult(False, vote.active, counts(session, lesson_id))
+    vote.active, vote.changed_at = want, now
+    session.flush()
+    return VoteResult(True, want, counts(session, lesson_id))
+
+
+def _source_row(
+    session: Session, vote: Vote, source: VoteSource, row: Vote | None, active: bool, when: datetime
+) -> Vote:
+    """The row that remembers one way of giving `vote`, set to `active` (made when missing)."""
+    if row is None:
+        row = Vote(
+            team_id=vote.team_id,
+            lesson_id=vote.lesson_id,
+            user_id=vote.user_id,
+            kind=queries.source_kind(vote.kind, source),
+            active=active,
+            changed_at=when,
+        )
+        session.add(row)
+    else:
+        row.active, row.changed_at = active, when
+    return row
 
 
 def toggle_vote(

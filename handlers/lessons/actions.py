@@ -45,9 +45,11 @@ def _vote(
         flows.tell(deps, click.team_id, click.user_id, views.lesson_gone(tr), click.channel_id)
         return
     if outcome.own or outcome.held_by:
-        # An author's own lesson, anonymous ones included: the language of the channel asks Slack
+        # The author of an anonymous lesson is answered in the channel's language: Slack is asked
         # nothing about them.
-        tr = flows.language_for(deps, click.team_id, click.user_id, click.channel_id, anonymous=outcome.own)
+        tr = flows.language_for(
+            deps, click.team_id, click.user_id, click.channel_id, anonymous=outcome.anonymous
+        )
         note = views.own_vote(tr) if outcome.own else views.vote_held(tr, outcome.held_by)
         flows.tell(deps, click.team_id, click.user_id, note, click.channel_id)
     if outcome.changed and lesson_id:
@@ -167,12 +169,13 @@ def share_elsewhere(ack: Ack, body: dict[str, Any], action: dict[str, Any], cont
     try:
         if lesson_id is None:
             raise service.NotFound(0)
-        text = flows.lesson_text(deps, click.team_id, click.user_id, lesson_id)
+        text = flows.unposted_text(deps, click.team_id, click.user_id, lesson_id)
     except service.NotFound:
         flows.tell(deps, click.team_id, click.user_id, views.lesson_gone(tr), click.channel_id)
         return
     except service.NotAllowed:
-        flows.tell(deps, click.team_id, click.user_id, views.not_yours_to_post(tr, lesson_id or 0))
+        note = views.not_yours_to_post(tr, lesson_id or 0)
+        flows.tell(deps, click.team_id, click.user_id, note, click.channel_id)
         return
     form = views.share_elsewhere_modal(tr, lesson_id, text)
     failure = flows.open_lesson_modal(deps, click.team_id, click.trigger_id, form)

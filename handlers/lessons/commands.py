@@ -18,8 +18,10 @@ from bot.core.blockkit import given_back
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape
+from bot.core.slack import Conversation
 from bot.lessons import flows, search_views, service, views
 from bot.lessons.commands import LessonCommand, Verb, parse
+from bot.lessons.data import AUTHOR, PENDING, Placement
 from bot.lessons.views import ModalState
 from handlers import payloads
 from handlers.middleware import deps_of
@@ -127,25 +129,30 @@ def share(reply: Reply, deps: Deps, tr: Translator, asker: Asker, asked: LessonC
             reply.later(notice + given_back(tr, asked.text))
         return
     lesson_id = flows.save_lesson(deps, asker.team_id, asker.user_id, draft, asker.channel_id)
-    reply.now()
+    # Who can find it goes into the ack when Slack says it in time; otherwise the ack says it is the
+    # author's for now, and the answer follows.
+    placement = flows.place_quickly(deps, asker.team_id, lesson_id, asker.channel_id)
+    shown = placement or Placement(PENDING, asker.channel_id, Conversation.UNKNOWN)
+    posting = shown.channel_id if shown.visibility != AUTHOR else None
+    reply.now(views.confirmation(tr, lesson_id, asked.anonymous, posting, shown))
     log.info("lesson %s saved in %s", lesson_id, asker.team_id)
-    placement = flows.place_lesson(deps, asker.team_id, lesson_id, asker.channel_id)
-    posted_in = None
-    if placement.channel_id is not None:
-        result = flows.post_lesson(deps, asker.team_id, lesson_id, placement.channel_id)
-        if not result.ok:
-            rendered = views.post_failed(
-                tr,
-                lesson_id,
-                placement.channel_id,
-                result.error or "unknown",
-                anonymous=asked.anonymous,
-                placement=placement,
-            )
-            reply.later(rendered.text, rendered.blocks)
-            return
-        posted_in = placement.channel_id
-    reply.later(views.confirmation(tr, lesson_id, asked.anonymous, posted_in, placement))
+    if placement is None:
+        placement = flows.place_lesson(deps, asker.team_id, lesson_id, asker.channel_id)
+        if placement.visibility != PENDING:
+            reply.later(views.reach_now(tr, lesson_id, placement, anonymous=asked.anonymous))
+    if placement.channel_id is None:
+        return  # a private note: nothing to post
+    result = flows.post_lesson(deps, asker.team_id, lesson_id, placement.channel_id)
+    if not result.ok:
+        rendered = views.post_failed(
+            tr,
+            lesson_id,
+            placement.channel_id,
+            result.error or "unknown",
+            anonymous=asked.anonymous,
+            placement=placement,
+        )
+        reply.later(rendered.text, rendered.blocks)
 
 
 def _open_form(reply: Reply, deps: Deps, tr: Translator, asker: Asker, asked: LessonCommand) -> None:
