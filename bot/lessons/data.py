@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.slack import Conversation
+
+# Who can find a lesson, by the rule's own names: the views, which import nothing from storage, take
+# them from here.
 from storage.lessons.visibility import AUTHOR as AUTHOR
 from storage.lessons.visibility import CHANNEL as CHANNEL
 from storage.lessons.visibility import PENDING as PENDING
 from storage.lessons.visibility import WORKSPACE as WORKSPACE
-
-# Who can find a lesson, for the views (which import nothing from storage): the rule's own names.
-VISIBILITIES = (WORKSPACE, CHANNEL, AUTHOR, PENDING)
 
 # The main field fits one section with room for its label; optional fields get their own sections.
 TEXT_MAX = 2000

@@ -133,7 +133,8 @@ def share(reply: Reply, deps: Deps, tr: Translator, asker: Asker, asked: LessonC
     # author's for now, and the answer follows.
     placement = flows.place_quickly(deps, asker.team_id, lesson_id, asker.channel_id)
     shown = placement or Placement(PENDING, asker.channel_id, Conversation.UNKNOWN)
-    posting = shown.channel_id if shown.visibility != AUTHOR else None
+    # Where it will be posted is said once Slack has said what the conversation is (a DM is not posted).
+    posting = shown.channel_id if placement is not None and shown.visibility != AUTHOR else None
     reply.now(views.confirmation(tr, lesson_id, asked.anonymous, posting, shown))
     log.info("lesson %s saved in %s", lesson_id, asker.team_id)
     if placement is None:
