@@ -90,7 +90,9 @@ def run_meant(
 ) -> None:
     """ "Did you mean ...?" › Run it: what the slip meant, answered in place of the question."""
     click = payloads.action(body, action)
-    commands.run(deps_of(context), _asker(click), parse(click.value), Reply(ack, respond, replace=True))
+    commands.run(
+        deps_of(context), _asker(click), parse(click.value), Reply.to_click(ack, respond, replace=True)
+    )
 
 
 def share_typed(
@@ -99,7 +101,7 @@ def share_typed(
     """ "Did you mean ...?" › Share it as a lesson: the text as typed, shared with the person's name."""
     click = payloads.action(body, action)
     asked = LessonCommand(Verb.SHARE, click.value.strip())
-    commands.run(deps_of(context), _asker(click), asked, Reply(ack, respond, replace=True))
+    commands.run(deps_of(context), _asker(click), asked, Reply.to_click(ack, respond, replace=True))
 
 
 def delete_confirmed(
@@ -144,7 +146,7 @@ def manage(
     click = payloads.action(body, action)
     picked = parse_managed(click.value)
     lesson_id = payloads.row_id(picked[1]) if picked else None
-    reply = Reply(ack, respond)
+    reply = Reply.to_click(ack, respond)
     if picked is None or lesson_id is None:
         log.warning("a lesson menu choice that is no lesson (%d characters)", len(click.value))
         reply.now()

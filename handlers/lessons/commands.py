@@ -43,14 +43,19 @@ class Asker:
 
 @dataclass
 class Reply:
-    """How a request is answered. `now` acks (within Slack's 3 seconds; a command's ack may carry the
-    answer), `later` answers through the response_url. A click's first answer replaces the question it
-    answers (`replace`)."""
+    """How a request is answered. `now` acks (within Slack's 3 seconds), `later` answers through the
+    response_url. A command's ack may carry the answer (`in_ack`); a click's may not, so its answers go
+    through the response_url, the first one in place of the question it answers when `replace`."""
 
     ack: Ack
     respond: Respond
+    in_ack: bool = True
     replace: bool = False
     _acked: bool = field(default=False, init=False)
+
+    @classmethod
+    def to_click(cls, ack: Ack, respond: Respond, *, replace: bool = False) -> Reply:
+        return cls(ack, respond, in_ack=False, replace=replace)
 
     def now(self, text: str | None = None, blocks: Blocks = None) -> None:
         if self._acked:
@@ -58,13 +63,12 @@ class Reply:
                 self.later(text, blocks)
             return
         self._acked = True
-        if text is None:
-            self.ack()
-        elif self.replace:
-            self.ack()
-            self.later(text, blocks)
-        else:
+        if text is not None and self.in_ack:
             self.ack(text=text, blocks=blocks, response_type="ephemeral")
+            return
+        self.ack()
+        if text is not None:
+            self.later(text, blocks)
 
     def later(self, text: str, blocks: Blocks = None) -> None:
         if not self._acked:

@@ -195,3 +195,24 @@ def test_an_admins_delete_of_an_anonymous_lesson_tells_nobody(ws: LocalWorkspace
     assert lessons_in_db(ws) == []
     assert dms_to(ws, per) == []
     assert per not in everything_sent(ws).replace(f'"user": "{per}"', "")
+
+
+def test_the_menu_of_a_lesson_deleted_meanwhile_says_so(ws: LocalWorkspace) -> None:
+    ola = ws.user_id("ola")
+    lesson(ws, "ola", "Keep the retro short")
+    [stored] = lessons_in_db(ws)
+    lesson(ws, "ola", "mine")
+    mine = ws.standin.ephemerals(user=ola)[-1]
+    with ws.deps.db.session() as session:
+        session.delete(session.get(Lesson, stored.id))
+    for option in (ManageOption.EDIT, ManageOption.DELETE):
+        ws.driver.click(
+            ola,
+            action_id=LessonAction.MANAGE,
+            value=f"{option}:{stored.id}",
+            message=mine,
+            block_id=f"mine_{stored.id}",
+        )
+        ws.settle()
+        assert ws.standin.ephemerals(user=ola)[-1].text == f"There is no lesson #{stored.id}."
+    assert ws.standin.views_for(ola) == []
