@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as NoAnswerYet
+from dataclasses import dataclass, replace
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
+from sqlalchemy.orm import Session
 
 from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.core.slack import error_code
-from bot.lessons import search, service, voting
-from bot.lessons.data import LessonCard, ListedLesson
-from bot.lessons.ids import VoteKind
+from bot.core.slack import QUICK_TIMEOUT_SECONDS, Conversation, error_code
+from bot.lessons import search, service, views, visibility, voting
+from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement
+from bot.lessons.ids import VoteKind, VoteSource
 from bot.lessons.service import DeletedLesson, LessonDraft
-from bot.lessons.views import lesson_message
+from bot.lessons.views import ModalState, lesson_message
+from storage.lessons.models import Lesson
+from storage.lessons.visibility import AUTHOR, PENDING
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,9 @@ _REFRESH_LOCKS = tuple(threading.Lock() for _ in range(64))
 # A refresh that rendered counts which changed before its chat.update landed renders again; votes
 # arriving faster than this many rounds are left to the refresh their own vote triggers.
 MAX_REFRESH_ROUNDS = 3
+# Where a quick lesson was shared is asked before its ack (which says who can find it), but never for
+# longer than this: a slow Slack gets an ack that says so, and the answer follows.
+_PLACING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lesson-placing")
 
 
 @dataclass(frozen=True)
@@ -43,8 +51,22 @@ class PostResult:
 # --- storing (before the ack) ------------------------------------------------------------------------
 
 
-def save_lesson(deps: Deps, team_id: str, user_id: str, draft: LessonDraft) -> int:
-    """Store a valid draft; the new lesson's id (raises service.LessonInvalid for an invalid one)."""
+def save_lesson(
+    deps: Deps,
+    team_id: str,
+    user_id: str,
+    draft: LessonDraft,
+    channel_id: str | None = None,
+    *,
+    only_me: bool = False,
+) -> int:
+    """Store a valid draft shared in `channel_id`; the new lesson's id (raises service.LessonInvalid).
+
+    Nothing asks Slack before the lesson is stored: until place_lesson hears where it was shared, it
+    is its author's alone (PENDING; a private note, AUTHOR, needs no answer at all)."""
+    waiting = Placement(
+        AUTHOR if only_me or channel_id is None else PENDING, channel_id, Conversation.UNKNOWN
+    )
     with deps.db.session() as session:
         lesson = service.create_lesson(
             session,
@@ -53,32 +75,84 @@ def save_lesson(deps: Deps, team_id: str, user_id: str, draft: LessonDraft) -> i
             draft=draft,
             secret_key=deps.settings.secret_key,
             now=deps.clock.now(),
+            placement=waiting,
         )
         return lesson.id
+
+
+def place_lesson(
+    deps: Deps, team_id: str, lesson_id: int, channel_id: str | None, *, only_me: bool = False
+) -> Placement:
+    """Ask Slack where a stored lesson was shared and give it that visibility (after the ack: this is a
+    Web API call). In the DM with the app it becomes a private note and forgets the DM's id. When Slack
+    cannot say, it stays its author's until bot.lessons.visibility.settle_pending settles it."""
+    placement = visibility.place(deps.slack, team_id, channel_id, only_me=only_me)
+    with deps.db.session() as session:
+        service.set_placement(session, team_id, lesson_id, placement)
+    return placement
+
+
+def place_quickly(deps: Deps, team_id: str, lesson_id: int, channel_id: str | None) -> Placement | None:
+    """place_lesson, when Slack answers within QUICK_TIMEOUT_SECONDS (a stored lesson's ack waits for no
+    more); None when it did not: the lesson stays its author's, and place_lesson asks again later."""
+    asked = _PLACING.submit(visibility.place, deps.slack, team_id, channel_id)
+    try:
+        placement = asked.result(timeout=QUICK_TIMEOUT_SECONDS)
+    except NoAnswerYet:
+        log.info("where lesson %s was shared is not known yet", lesson_id)
+        return None
+    with deps.db.session() as session:
+        service.set_placement(session, team_id, lesson_id, placement)
+    return placement
+
+
+def form_placement(deps: Deps, team_id: str, channel_id: str | None) -> Placement:
+    """Who would find a lesson shared in `channel_id`: what the lesson form tells before it is filled."""
+    return visibility.place(deps.slack, team_id, channel_id)
+
+
+def open_lesson_form(
+    deps: Deps, team_id: str, trigger_id: str | None, state: ModalState, tr: Translator
+) -> str | None:
+    """Open the lesson form for `state`, saying who will be able to find the lesson (any feature that
+    opens the form calls this); Slack's error code when it did not open."""
+    if state.placement is None:
+        state = replace(state, placement=form_placement(deps, team_id, state.channel_id))
+    return open_lesson_modal(deps, team_id, trigger_id, views.lesson_modal(tr, state))
 
 
 @dataclass(frozen=True)
 class VoteOutcome:
     found: bool  # False: no such lesson in the workspace (deleted, or never ours)
     changed: bool = False
+    own: bool = False  # the author's own lesson: their vote is not taken
+    anonymous: bool = False  # an anonymous lesson: telling its author asks Slack nothing about them
+    held_by: frozenset[VoteSource] = frozenset()  # taken back, but a reaction still says "useful"
 
 
 def vote(deps: Deps, team_id: str, user_id: str, lesson_id: int, kind: VoteKind) -> VoteOutcome:
-    """A click on 👍 or ✅: vote, or take the vote back (a double click counts once)."""
+    """A click on 👍 or ✅: vote, or take the vote back (a double click counts once). Authors cannot
+    vote on their own lessons, anonymous ones included."""
     with deps.db.session() as session:
-        if service.get_lesson(session, team_id, lesson_id) is None:
+        lesson = service.get_lesson(session, team_id, lesson_id)
+        if lesson is None:
             return VoteOutcome(found=False)
+        if service.is_author(lesson, deps.settings.secret_key, team_id, user_id):
+            return VoteOutcome(found=True, own=True, anonymous=lesson.anonymous)
         result = voting.toggle_vote(
             session, team_id=team_id, lesson_id=lesson_id, user_id=user_id, kind=kind, now=deps.clock.now()
         )
-    return VoteOutcome(found=True, changed=result.changed)
+    return VoteOutcome(found=True, changed=result.changed, held_by=result.held_by)
 
 
-def react(deps: Deps, team_id: str, user_id: str, channel_id: str, ts: str, *, added: bool) -> None:
-    """A :+1: or :bulb: added to (or removed from) a message: a Useful vote when it is a lesson's."""
+def react(
+    deps: Deps, team_id: str, user_id: str, channel_id: str, ts: str, source: VoteSource, *, added: bool
+) -> None:
+    """A :+1: or :bulb: added to (or removed from) a message: a Useful vote when it is a lesson's (and
+    not its author's)."""
     with deps.db.session() as session:
         lesson = service.find_by_message(session, team_id, channel_id, ts)
-        if lesson is None:
+        if lesson is None or service.is_author(lesson, deps.settings.secret_key, team_id, user_id):
             return
         lesson_id = lesson.id
         result = voting.set_vote(
@@ -89,6 +163,7 @@ def react(deps: Deps, team_id: str, user_id: str, channel_id: str, ts: str, *, a
             kind=VoteKind.USEFUL,
             active=added,
             now=deps.clock.now(),
+            source=source,
         )
     if result.changed:
         refresh_lesson_message(deps, team_id, lesson_id)
@@ -183,9 +258,31 @@ def delete_lesson_message(deps: Deps, team_id: str, channel_id: str, ts: str) ->
     return True
 
 
+def deletion(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> Deletion:
+    """What the confirmation step shows before `user_id` deletes a lesson. Raises service.NotFound /
+    service.NotAllowed (its author and admins may delete it)."""
+    with deps.db.read_session() as session:
+        lesson = service.get_lesson(session, team_id, lesson_id)
+        if lesson is None:
+            raise service.NotFound(lesson_id)
+        mine = service.is_author(lesson, deps.settings.secret_key, team_id, user_id)
+    admin = not mine and deps.slack.is_admin(team_id, user_id, deps.settings.admins)
+    with deps.db.read_session() as session:
+        return service.deletion(
+            session,
+            team_id=team_id,
+            lesson_id=lesson_id,
+            user_id=user_id,
+            secret_key=deps.settings.secret_key,
+            is_admin=admin,
+        )
+
+
 def delete_lesson(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> DeletedLesson:
-    """Delete a lesson its author (or an admin) asks to delete, and its channel message.
-    Raises service.NotFound / service.NotAllowed."""
+    """Delete a lesson its author (or an admin) confirmed deleting, and its channel message. An admin's
+    delete of someone else's lesson is told to its author by DM; an anonymous lesson's author cannot be
+    known (the keyed hash cannot be reversed), so nobody is told. Raises service.NotFound /
+    service.NotAllowed."""
     admin = deps.slack.is_admin(team_id, user_id, deps.settings.admins)
     with deps.db.session() as session:
         deleted = service.delete_lesson(
@@ -198,7 +295,89 @@ def delete_lesson(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> Del
         )
     if deleted.channel_id and deleted.message_ts:
         delete_lesson_message(deps, team_id, deleted.channel_id, deleted.message_ts)
+    if not deleted.by_author and deleted.author_id and deleted.author_id != user_id:
+        tr = deps.languages.for_person(team_id, deleted.author_id)
+        note = views.deleted_by_admin(tr, deleted.id, deleted.text, user_id)
+        if deps.slack.dm(team_id, deleted.author_id, note) is None:
+            log.warning("the author of deleted lesson %s could not be told", deleted.id)
     return deleted
+
+
+# --- editing ---------------------------------------------------------------------------------------------
+
+
+def editable(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> EditableLesson:
+    """The lesson for its author's edit form. Raises service.NotFound / service.NotAllowed."""
+    with deps.db.read_session() as session:
+        return service.editable(
+            session,
+            team_id=team_id,
+            lesson_id=lesson_id,
+            user_id=user_id,
+            secret_key=deps.settings.secret_key,
+        )
+
+
+@dataclass(frozen=True)
+class Edited:
+    lesson_id: int
+    anonymous: bool
+    posted_in: str | None  # the channel whose message shows the lesson (chat.update follows)
+
+
+def edit_lesson(deps: Deps, team_id: str, user_id: str, lesson_id: int, draft: LessonDraft) -> Edited:
+    """Store an author's edit (before the ack). Raises service.NotFound / NotAllowed / LessonInvalid."""
+    with deps.db.session() as session:
+        lesson = service.edit_lesson(
+            session,
+            team_id=team_id,
+            lesson_id=lesson_id,
+            user_id=user_id,
+            secret_key=deps.settings.secret_key,
+            draft=draft,
+        )
+        posted = lesson.channel_id if lesson.message_ts else None
+        return Edited(lesson.id, lesson.anonymous, posted)
+
+
+# --- posting it elsewhere --------------------------------------------------------------------------------
+
+
+def unposted_text(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> str:
+    """The text of an author's lesson that is not posted anywhere yet (the form that posts it elsewhere
+    shows it). Raises service.NotFound / service.NotAllowed (someone else's, or posted already)."""
+    with deps.db.read_session() as session:
+        lesson = _unposted(session, deps, team_id, user_id, lesson_id)
+        return lesson.text
+
+
+def _unposted(session: Session, deps: Deps, team_id: str, user_id: str, lesson_id: int) -> Lesson:
+    lesson = service.get_lesson(session, team_id, lesson_id)
+    if lesson is None:
+        raise service.NotFound(lesson_id)
+    if not service.is_author(lesson, deps.settings.secret_key, team_id, user_id) or lesson.message_ts:
+        raise service.NotAllowed(lesson_id)  # posted already: its votes live on that message
+    return lesson
+
+
+@dataclass(frozen=True)
+class SharedElsewhere:
+    result: PostResult
+    anonymous: bool
+    placement: Placement | None = None
+
+
+def share_elsewhere(
+    deps: Deps, team_id: str, user_id: str, lesson_id: int, channel_id: str
+) -> SharedElsewhere:
+    """Post an author's saved lesson in another channel; who can find it then follows that channel.
+    Raises service.NotFound / service.NotAllowed."""
+    with deps.db.read_session() as session:
+        anonymous = _unposted(session, deps, team_id, user_id, lesson_id).anonymous
+    result = post_lesson(deps, team_id, lesson_id, channel_id)
+    if not result.ok:
+        return SharedElsewhere(result, anonymous)
+    return SharedElsewhere(result, anonymous, place_lesson(deps, team_id, lesson_id, channel_id))
 
 
 # --- one person --------------------------------------------------------------------------------------------
@@ -224,7 +403,14 @@ def open_lesson_modal(deps: Deps, team_id: str, trigger_id: str | None, view: Vi
     return deps.slack.open_view(team_id, trigger_id, view)
 
 
-def tell(deps: Deps, team_id: str, user_id: str, text: str, channel_id: str | None = None) -> bool:
+def tell(
+    deps: Deps,
+    team_id: str,
+    user_id: str,
+    text: str,
+    channel_id: str | None = None,
+    blocks: list[dict[str, object]] | None = None,
+) -> bool:
     """A note only the person sees: ephemeral in the channel when there is one, else (or when that
     fails) a DM. Failures are logged, not raised."""
-    return deps.slack.tell(team_id, user_id, text, channel_id)
+    return deps.slack.tell(team_id, user_id, text, channel_id, blocks)

@@ -7,10 +7,10 @@ holds the rule itself). Asks Slack through the gateway: what kind of conversatio
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from bot.core.deps import Deps
 from bot.core.slack import Conversation, SlackGateway
+from bot.lessons.data import Placement
 from bot.lessons.service import author_hash
 from storage.lessons import queries
 from storage.lessons.visibility import AUTHOR, CHANNEL, PENDING, WORKSPACE, Audience
@@ -24,14 +24,7 @@ SETTLE_BATCH = 200
 NOT_VISIBLE = frozenset({"channel_not_found", "not_in_channel", "missing_scope"})
 
 
-@dataclass(frozen=True)
-class Placement:
-    """Where a new lesson belongs: its visibility, and the conversation it keeps (None for a DM)."""
-
-    visibility: str
-    channel_id: str | None
-    kind: Conversation
-    small: bool = False  # a private conversation of two: never shown beside an anonymous lesson
+__all__ = ["Placement", "audience_of", "place", "settle_pending"]
 
 
 def place(slack: SlackGateway, team_id: str, channel_id: str | None, *, only_me: bool = False) -> Placement:
@@ -75,7 +68,13 @@ def settle_pending(deps: Deps, limit: int = SETTLE_BATCH) -> int:
         if placement.visibility == PENDING:
             continue
         with deps.db.session() as session:
-            settled += queries.settle_visibility(session, team_id, channel_id, placement.visibility)
+            settled += queries.settle_visibility(
+                session,
+                team_id,
+                channel_id,
+                placement.visibility,
+                keep_channel=placement.channel_id is not None,
+            )
     if settled:
         log.info("settled the visibility of %s lessons", settled)
     return settled

@@ -8,12 +8,14 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from bot.lessons import flows
+from bot.lessons.ids import VoteSource
 from handlers import payloads
 from handlers.middleware import deps_of
 
 log = logging.getLogger(__name__)
 
-USEFUL_REACTIONS = {"+1", "thumbsup", "bulb"}
+# The reactions that count as Useful, and which way of saying it each is (:+1: and :thumbsup: are one).
+USEFUL_REACTIONS = {"+1": VoteSource.THUMBS_UP, "thumbsup": VoteSource.THUMBS_UP, "bulb": VoteSource.BULB}
 
 
 def is_useful_reaction(body: dict[str, Any], event: dict[str, Any]) -> bool:
@@ -39,4 +41,5 @@ def _react(body: dict[str, Any], event: dict[str, Any], context: BoltContext, *,
     seen = payloads.reaction(body, event)
     if seen is None or seen.name not in USEFUL_REACTIONS:
         return
-    flows.react(deps_of(context), seen.team_id, seen.user_id, seen.channel_id, seen.ts, added=added)
+    source = USEFUL_REACTIONS[seen.name]
+    flows.react(deps_of(context), seen.team_id, seen.user_id, seen.channel_id, seen.ts, source, added=added)

@@ -25,10 +25,20 @@ class Counts:
     applied: int = 0
 
 
+def source_kind(kind: str, source: str) -> str:
+    """The kind of the row that remembers one way a person voted (`useful:+1`, `useful:button`).
+
+    A person's vote of a kind is one row of that kind (what every count counts); beside it, one row
+    per way they gave it (the button, :+1:, :bulb:), so that taking one back keeps the vote while
+    another remains. Those rows have kinds no count counts, and fit the kind column (16)."""
+    return f"{kind}:{source}"
+
+
 def vote_counts(session: Session, lesson_ids: Iterable[int]) -> dict[int, Counts]:
     """Active useful/applied votes per lesson: the one vote-count query. Every id asked for is in the
     answer (Counts() when it has no votes). Looked up by lesson id only: the ids' lessons were already
-    checked to belong to the workspace."""
+    checked to belong to the workspace. An author's vote on their own lesson is never stored
+    (bot.lessons.flows refuses it, anonymous authors included), so no count includes the author."""
     ids = list(dict.fromkeys(lesson_ids))
     if not ids:
         return {}
@@ -61,11 +71,14 @@ def lesson_at(session: Session, team_id: str, channel_id: str, message_ts: str) 
     )
 
 
-def lessons_by_author_hash(session: Session, team_id: str, digest: str, limit: int) -> list[Lesson]:
-    """An author's lessons, named and anonymous (by the keyed hash), newest first."""
+def lessons_by_author_hash(
+    session: Session, team_id: str, digest: str, limit: int, audience: visibility.Audience
+) -> list[Lesson]:
+    """An author's lessons, named and anonymous (by the keyed hash), that `audience` may see, newest
+    first."""
     query = (
         select(Lesson)
-        .where(Lesson.team_id == team_id, Lesson.author_hash == digest)
+        .where(Lesson.team_id == team_id, Lesson.author_hash == digest, visibility.visible(audience))
         .order_by(Lesson.created_at.desc(), Lesson.id.desc())
         .limit(limit)
     )
@@ -131,6 +144,16 @@ def vote_for_update(session: Session, lesson_id: int, user_id: str, kind: str) -
     return session.scalar(query.with_for_update())
 
 
+def vote_sources(session: Session, lesson_id: int, user_id: str, kind: str) -> list[Vote]:
+    """The rows that remember how a person gave their vote of `kind` (source_kind), active or not.
+    Read after vote_for_update locked the vote itself, so two changes of one vote never interleave."""
+    prefix = source_kind(kind, "")
+    query = select(Vote).where(
+        Vote.lesson_id == lesson_id, Vote.user_id == user_id, Vote.kind.startswith(prefix, autoescape=True)
+    )
+    return list(session.scalars(query))
+
+
 def pending_visibility(session: Session, limit: int) -> list[tuple[int, str, str]]:
     """(id, team, channel) of lessons whose visibility is not settled yet, oldest first."""
     rows = session.execute(
@@ -142,10 +165,16 @@ def pending_visibility(session: Session, limit: int) -> list[tuple[int, str, str
     return [(int(row.id), str(row.team_id), str(row.channel_id)) for row in rows]
 
 
-def settle_visibility(session: Session, team_id: str, channel_id: str, to: str) -> int:
-    """Every still-pending lesson shared in `channel_id` gets visibility `to`; how many did."""
+def settle_visibility(
+    session: Session, team_id: str, channel_id: str, to: str, *, keep_channel: bool = True
+) -> int:
+    """Every still-pending lesson shared in `channel_id` gets visibility `to` (and, unless
+    `keep_channel`, forgets the conversation: a DM's id would name its author); how many did."""
     if to not in visibility.VISIBILITIES:
         raise ValueError(to)
+    values: dict[str, str | None] = {"visibility": to}
+    if not keep_channel:
+        values["channel_id"] = None
     result = session.execute(
         update(Lesson)
         .where(
@@ -153,7 +182,7 @@ def settle_visibility(session: Session, team_id: str, channel_id: str, to: str) 
             Lesson.channel_id == channel_id,
             Lesson.visibility == visibility.PENDING,
         )
-        .values(visibility=to)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     return rowcount(result)

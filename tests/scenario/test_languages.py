@@ -124,8 +124,12 @@ def test_a_bokmal_speaker_in_an_english_channel_is_answered_in_bokmal_and_the_po
     assert ephemeral_texts(ws, "ola")[-1].startswith(nb._("Thanks! Lesson #{id} is saved.").format(id=2))
     assert last_bot_message(ws, "general").text == "Lesson learned: Pair on the first deploy"
 
-    # Deleting: the answer is Bokmål.
+    # Deleting: the question and the answer are Bokmål.
     assert ws.driver.command(ws.user_id("ola"), ws.channel_id("general"), "/lesson", "delete 2").ok
+    ws.settle()
+    question = ws.standin.ephemerals(user=ws.user_id("ola"))[-1]
+    assert question.text == nb._("Delete lesson #{id}? It cannot be undone.").format(id=2)
+    ws.driver.click(ws.user_id("ola"), action_id=LessonAction.DELETE_CONFIRMED, message=question)
     ws.settle()
     assert ephemeral_texts(ws, "ola")[-1] == nb._("Lesson #{id} is deleted.").format(id=2)
 
@@ -153,7 +157,7 @@ def test_an_english_speaker_in_a_bokmal_channel_is_answered_in_english_and_the_p
 
     # A vote on a lesson that is gone is answered in the voter's language; the refresh stays Bokmål.
     kari, ola = ws.user_id("kari"), ws.user_id("ola")
-    ws.driver.click(ola, action_id=LessonAction.USEFUL, message=post)
+    ws.driver.click(kari, action_id=LessonAction.USEFUL, message=post)  # (authors cannot vote)
     ws.settle()
     refreshed = json.dumps(last_bot_message(ws, "team-platform").blocks, ensure_ascii=False)
     assert nb._("Useful") + " · 1" in refreshed

@@ -81,7 +81,9 @@ def test_each_digest_shows_only_what_its_channels_readers_may_see(
     useful(ws, anonymous, "kari", "ola")
     # In Ola's DM with the app: his own note, which nobody else may find.
     dm = ws.standin.im_channel(ola)
-    share(ws, "ola", dm, "Note to self: ask Kari about the on-call swap")
+    # (a private note is never posted, not even in the DM: the command's answer is all Ola sees)
+    assert ws.driver.command(ola, dm, "/lesson", "Note to self: ask Kari about the on-call swap").ok
+    ws.settle()
     # Ola leaves the private channel: the channel's lessons stay the channel's.
     ws.standin.remove_member(review.id, ola)
 

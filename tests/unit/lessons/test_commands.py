@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.lessons.commands import LessonCommand, Verb, parse
+from bot.lessons.commands import LessonCommand, Verb, parse, parse_managed
 
 
 @pytest.mark.parametrize(
@@ -93,9 +93,86 @@ def test_mine_are_great_is_a_share() -> None:
     assert command.text == "mine are great"
 
 
-@pytest.mark.parametrize("word", ["serch", "delet", "list", "Hjelpe", "søke", "stats"])
+@pytest.mark.parametrize("word", ["list", "stats", "hello", "lærdom"])
 def test_lone_unknown_word_is_unknown(word: str) -> None:
     assert parse(word) == LessonCommand(Verb.UNKNOWN, word)
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [("serch", "search"), ("delet", "delete"), ("Hjelpe", "hjelp"), ("søke", "søk"), ("mien", "mine")],
+)
+def test_lone_slip_of_a_subcommand_asks_what_was_meant(word: str, meant: str) -> None:
+    assert parse(word) == LessonCommand(Verb.MEANT, word, meant=meant)
+
+
+@pytest.mark.parametrize(
+    ("raw", "meant"),
+    [
+        ("serach deploy", "search deploy"),
+        ("Serach flaky deploys on friday", "search flaky deploys on friday"),
+        ("seach #ci", "search #ci"),
+        ("søke prosjekt", "søk prosjekt"),
+        ("slet 3", "slett 3"),
+        ("slet #3", "slett #3"),
+        ("delet 12", "delete 12"),
+        ("eidt 4", "edit 4"),
+        ("ende 4", "endre 4"),
+        ("mien", "mine"),
+        ("mine lærdommer", "mine"),
+        ("help me", "help"),
+        ("hjelpe meg", "hjelp"),
+        # Anonymous by mistake would share with the author's name: always asked, however long.
+        ("anno I shipped on a Friday and regretted it", "anon I shipped on a Friday and regretted it"),
+        ("anonymus Ask for help early", "anonymous Ask for help early"),
+        ("anonimt Husk backup", "anonymt Husk backup"),
+    ],
+)
+def test_a_slip_of_the_keyboard_asks_what_was_meant(raw: str, meant: str) -> None:
+    command = parse(raw)
+    assert command == LessonCommand(Verb.MEANT, raw, meant=meant)
+    assert parse(meant).verb is not Verb.MEANT, "running what was meant does not ask again"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Searching for the root cause took us two whole days",  # a sentence, not a search
+        "Deleting old branches weekly keeps the repo tidy",
+        "Delete dead code before it rots",  # a subcommand word starting a sentence
+        "Edit your commit messages before you push",
+        "Andre team trenger mer tid enn vi tror",  # "andre" is a word, not "endre"
+        "Anyone can break production on a Friday",
+        "Anna showed me how to pair",
+        "Mind the gap between plan and reality",
+        "Sett av tid til refleksjon",
+        "Hele teamet lærte noe",
+        "Held the retro on time for once",
+        "synonym names confuse new people",
+    ],
+)
+def test_real_words_close_to_a_subcommand_are_lessons(raw: str) -> None:
+    assert parse(raw) == LessonCommand(Verb.SHARE, raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("edit 12", LessonCommand(Verb.EDIT, "12", lesson_id=12)),
+        ("endre #12", LessonCommand(Verb.EDIT, "#12", lesson_id=12)),
+        ("EDIT", LessonCommand(Verb.EDIT, "", lesson_id=None)),
+        ("endre x", LessonCommand(Verb.EDIT, "x", lesson_id=None)),
+    ],
+)
+def test_parse_edit(raw: str, expected: LessonCommand) -> None:
+    assert parse(raw) == expected
+
+
+def test_parse_managed() -> None:
+    assert parse_managed("edit:12") == ("edit", "12")
+    assert parse_managed("delete:x") == ("delete", "x")
+    for garbage in ("", "edit", "edit:", ":12", "12"):
+        assert parse_managed(garbage) is None
 
 
 @pytest.mark.parametrize(

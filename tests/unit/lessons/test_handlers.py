@@ -48,9 +48,17 @@ def test_register_wires_named_module_level_listeners() -> None:
     assert routes == {
         ("command", "/lesson"): "lesson_command",
         ("view", LessonCallback.MODAL): "lesson_submitted",
+        ("view", LessonCallback.EDIT): "edit_submitted",
+        ("view", LessonCallback.SHARE_ELSEWHERE): "share_elsewhere_submitted",
         ("shortcut", LessonCallback.SAVE_MESSAGE_SHORTCUT): "save_message",
         ("action", LessonAction.USEFUL): "vote_useful",
         ("action", LessonAction.APPLIED): "vote_applied",
+        ("action", LessonAction.RUN_MEANT): "run_meant",
+        ("action", LessonAction.SHARE_TYPED): "share_typed",
+        ("action", LessonAction.DELETE_CONFIRMED): "delete_confirmed",
+        ("action", LessonAction.DELETE_KEPT): "delete_kept",
+        ("action", LessonAction.MANAGE): "manage",
+        ("action", LessonAction.SHARE_ELSEWHERE): "share_elsewhere",
         ("event", "reaction_added"): "reaction_added",
         ("event", "reaction_removed"): "reaction_removed",
     }

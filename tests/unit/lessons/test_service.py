@@ -8,7 +8,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
-from bot.lessons.data import OPTIONAL_MAX, TEXT_MAX, TEXT_MIN, LessonCard, ListedLesson, Posting, Problem
+from bot.core.slack import Conversation
+from bot.lessons.data import (
+    OPTIONAL_MAX,
+    TEXT_MAX,
+    TEXT_MIN,
+    Deletion,
+    LessonCard,
+    ListedLesson,
+    Placement,
+    Posting,
+    Problem,
+)
 from bot.lessons.ids import VoteKind
 from bot.lessons.service import (
     Field,
@@ -20,6 +31,9 @@ from bot.lessons.service import (
     card_of,
     create_lesson,
     delete_lesson,
+    deletion,
+    edit_lesson,
+    editable,
     find_by_message,
     get_lesson,
     lesson_card,
@@ -27,12 +41,14 @@ from bot.lessons.service import (
     list_mine,
     posting,
     record_message,
+    set_placement,
     validate,
 )
 from bot.lessons.voting import set_vote
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.queries import Counts
+from storage.lessons.visibility import AUTHOR, CHANNEL, PENDING, WORKSPACE
 
 T1, T2 = "T1", "T2"
 ALICE, BOB, ADMIN = "UALICE01", "UBOB0001", "UADMIN01"
@@ -320,7 +336,11 @@ def test_delete_removes_tags_and_votes(db: Database) -> None:
     with db.session() as session:
         assert session.scalars(select(LessonTag.lesson_id)).all() == [kept]
         assert set(session.scalars(select(Vote.lesson_id))) == {kept}
-    assert count(db, Vote) == 2
+        # The kept lesson keeps its two votes (each beside the row remembering how it was given).
+        counted = (
+            select(func.count()).select_from(Vote).where(Vote.kind.in_([VoteKind.USEFUL, VoteKind.APPLIED]))
+        )
+        assert session.scalar(counted) == 2
 
 
 def test_database_cascades_without_the_orm(db: Database) -> None:
@@ -413,7 +433,165 @@ def test_list_mine_lists_the_authors_lessons_with_votes(db: Database) -> None:
     with db.session() as session:
         mine = list_mine(session, T1, ALICE, KEY)
         assert list_mine(session, T1, ALICE, OTHER_KEY) == []
+    # An anonymous lesson never shows where it was shared; each shows who can find it (stored without
+    # a placement, a lesson waits for Slack's answer: "pending").
     assert mine == [
-        ListedLesson(anonymous, "anonymous lesson", [], True, "C1", 0, 0),
-        ListedLesson(named, "named lesson #ci", ["ci"], False, "C1", 0, 1),
+        ListedLesson(anonymous, "anonymous lesson", [], True, None, 0, 0, "pending"),
+        ListedLesson(named, "named lesson #ci", ["ci"], False, "C1", 0, 1, "pending"),
     ]
+
+
+# --- nothing to say -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["#deploy #ci", "\ufffd\ufffd\ufffd", "\x00\x01\x02\x03", "\u200b\u200b\u200b", "#a \ufffd #b", "🎉🎉🎉"],
+)
+def test_a_text_with_no_words_besides_tags_is_no_lesson(text: str) -> None:
+    assert validate(LessonDraft(text=text)) == [Problem(Field.TEXT, "no_words")]
+
+
+@pytest.mark.parametrize("text", ["ok #x", "#x ok", "42 is the answer", "Kodegjennomgang #læring", "a#b c"])
+def test_a_word_beside_the_tags_is_enough(text: str) -> None:
+    assert validate(LessonDraft(text=text)) == []
+
+
+# --- placement ------------------------------------------------------------------------------------------
+
+
+def test_create_lesson_keeps_its_placement(db: Database) -> None:
+    draft = LessonDraft(text="Placed where it was shared")
+    with db.session() as session:
+        public = create_lesson(
+            session,
+            team_id=T1,
+            user_id=ALICE,
+            draft=draft,
+            secret_key=KEY,
+            now=START,
+            channel_id="CIGNORED",
+            placement=Placement(WORKSPACE, "CPUB", Conversation.PUBLIC),
+        )
+        dm = create_lesson(
+            session,
+            team_id=T1,
+            user_id=ALICE,
+            draft=draft,
+            secret_key=KEY,
+            now=START,
+            channel_id="D0ALICE",
+            placement=Placement(AUTHOR, None, Conversation.DM),
+        )
+        waiting = create_lesson(
+            session, team_id=T1, user_id=ALICE, draft=draft, secret_key=KEY, now=START, channel_id="CNEW"
+        )
+        assert (public.visibility, public.channel_id) == (WORKSPACE, "CPUB")
+        assert (dm.visibility, dm.channel_id) == (AUTHOR, None)
+        assert (waiting.visibility, waiting.channel_id) == (PENDING, "CNEW"), "today's callers: settled later"
+        with pytest.raises(ValueError):
+            create_lesson(
+                session,
+                team_id=T1,
+                user_id=ALICE,
+                draft=draft,
+                secret_key=KEY,
+                now=START,
+                placement=Placement("everyone", "C1", Conversation.PUBLIC),
+            )
+
+
+def test_set_placement_settles_a_waiting_lesson(db: Database) -> None:
+    lesson_id = add(db)
+    with db.session() as session:
+        assert set_placement(session, T1, lesson_id, Placement(PENDING, "C1", Conversation.UNKNOWN))
+        assert get_lesson(session, T1, lesson_id).visibility == PENDING  # type: ignore[union-attr]
+        assert set_placement(session, T1, lesson_id, Placement(AUTHOR, None, Conversation.DM))
+        lesson = get_lesson(session, T1, lesson_id)
+        assert lesson is not None and (lesson.visibility, lesson.channel_id) == (AUTHOR, None)
+        assert set_placement(session, T2, lesson_id, Placement(WORKSPACE, "C1", Conversation.PUBLIC)) is False
+
+
+def test_list_mine_goes_through_the_visibility_rule(db: Database) -> None:
+    """Whatever its visibility, an author's own lesson is theirs to see; nobody else's ever is."""
+    ids = [add(db, f"lesson {n}", minutes=n) for n in range(4)]
+    with db.session() as session:
+        for lesson_id, visibility in zip(ids, (WORKSPACE, CHANNEL, AUTHOR, PENDING), strict=True):
+            lesson = get_lesson(session, T1, lesson_id)
+            assert lesson is not None
+            lesson.visibility = visibility
+    with db.session() as session:
+        shown = list_mine(session, T1, ALICE, KEY)
+        assert [item.visibility for item in shown] == [PENDING, AUTHOR, CHANNEL, WORKSPACE]
+        assert list_mine(session, T1, BOB, KEY) == []
+
+
+# --- editing and deleting -----------------------------------------------------------------------------------
+
+
+def test_the_author_edits_text_fields_and_tags(db: Database) -> None:
+    lesson_id = add(db, "Old text #alpha #beta", what_worked="old", tags=["gamma"])
+    draft = LessonDraft(text="  New text #beta #delta ", to_improve="next time", tags=["gamma"])
+    with db.session() as session:
+        shown = editable(session, team_id=T1, lesson_id=lesson_id, user_id=ALICE, secret_key=KEY)
+        assert shown.text == "Old text #alpha #beta" and shown.tags == ["gamma", "alpha", "beta"]
+        edit_lesson(session, team_id=T1, lesson_id=lesson_id, user_id=ALICE, secret_key=KEY, draft=draft)
+    with db.session() as session:
+        lesson = get_lesson(session, T1, lesson_id)
+        assert lesson is not None
+        assert (lesson.text, lesson.what_worked, lesson.to_improve) == (
+            "New text #beta #delta",
+            None,
+            "next time",
+        )
+        assert lesson.tags_text == "gamma beta delta"
+    assert sorted(stored_tags(db, lesson_id)) == ["beta", "delta", "gamma"]
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_only_the_author_edits(db: Database, anonymous: bool) -> None:
+    lesson_id = add(db, anonymous=anonymous)
+    draft = LessonDraft(text="Taken over")
+    with db.session() as session:
+        for user, key in ((BOB, KEY), (ADMIN, KEY), (ALICE, OTHER_KEY)):
+            with pytest.raises(NotAllowed):
+                editable(session, team_id=T1, lesson_id=lesson_id, user_id=user, secret_key=key)
+            with pytest.raises(NotAllowed):
+                edit_lesson(
+                    session, team_id=T1, lesson_id=lesson_id, user_id=user, secret_key=key, draft=draft
+                )
+        with pytest.raises(NotFound):
+            edit_lesson(session, team_id=T2, lesson_id=lesson_id, user_id=ALICE, secret_key=KEY, draft=draft)
+        with pytest.raises(LessonInvalid):
+            edit_lesson(
+                session,
+                team_id=T1,
+                lesson_id=lesson_id,
+                user_id=ALICE,
+                secret_key=KEY,
+                draft=LessonDraft(text="#only #tags"),
+            )
+
+
+def test_deletion_says_whose_lesson_it_is(db: Database) -> None:
+    named = add(db, "named")
+    anonymous = add(db, "anonymous", anonymous=True)
+    with db.session() as session:
+        own = deletion(session, team_id=T1, lesson_id=named, user_id=ALICE, secret_key=KEY, is_admin=False)
+        assert own == Deletion(named, "named", False, ALICE, by_author=True)
+        by_admin = deletion(
+            session, team_id=T1, lesson_id=named, user_id=ADMIN, secret_key=KEY, is_admin=True
+        )
+        assert by_admin.by_author is False and by_admin.author_id == ALICE
+        hidden = deletion(
+            session, team_id=T1, lesson_id=anonymous, user_id=ADMIN, secret_key=KEY, is_admin=True
+        )
+        assert hidden.author_id is None and hidden.anonymous
+        with pytest.raises(NotAllowed):
+            deletion(session, team_id=T1, lesson_id=named, user_id=BOB, secret_key=KEY, is_admin=False)
+        with pytest.raises(NotFound):
+            deletion(session, team_id=T1, lesson_id=9999, user_id=ALICE, secret_key=KEY, is_admin=True)
+        deleted = delete_lesson(
+            session, team_id=T1, lesson_id=named, user_id=ADMIN, secret_key=KEY, is_admin=True
+        )
+        assert (deleted.text, deleted.author_id, deleted.by_author) == ("named", ALICE, False)

@@ -13,21 +13,47 @@ from slack_sdk.models.blocks import Block
 from bot.core.blockkit import FALLBACK_MAX, MESSAGE_BLOCKS_MAX, SECTION_MAX, VIEW_BLOCKS_MAX, Rendered
 from bot.core.i18n import Translator, translator
 from bot.core.mrkdwn import escape
-from bot.lessons.data import OPTIONAL_MAX, TEXT_MAX, LessonCard, ListedLesson
-from bot.lessons.ids import LessonAction, LessonBlock, LessonOption
+from bot.core.slack import Conversation
+from bot.lessons.data import (
+    AUTHOR as ONLY_AUTHOR,
+)
+from bot.lessons.data import (
+    CHANNEL,
+    OPTIONAL_MAX,
+    PENDING,
+    TEXT_MAX,
+    WORKSPACE,
+    Deletion,
+    EditableLesson,
+    LessonCard,
+    ListedLesson,
+    Placement,
+)
+from bot.lessons.ids import LessonAction, LessonBlock, LessonCallback, LessonOption, VoteSource
 from bot.lessons.search_views import search_results
 from bot.lessons.views import (
     INPUT_MAX,
     SNIPPET,
+    VALUE_MAX,
     ModalContext,
     ModalState,
+    confirmation,
+    delete_question,
+    deleted_by_admin,
+    edit_modal,
     help_text,
     lesson_message,
     lesson_modal,
+    meant_question,
     message_link,
     modal_context,
     my_lessons,
+    own_vote,
     parse_metadata,
+    post_failed,
+    reach,
+    share_elsewhere_modal,
+    vote_held,
 )
 
 LANGUAGES = ["en", "nb"]
@@ -400,7 +426,11 @@ def test_results_ten_matches(tr: Translator) -> None:
     assert "10" in rendered.text
     dump = json.dumps(rendered.blocks, ensure_ascii=False) + rendered.text
     assert_no_mentions(dump.replace("<#C0123>", ""))
-    assert dump.count("<#C0123>") == 10
+    # The five named lessons show their channel; the five anonymous ones never do.
+    assert dump.count("<#C0123>") == 5
+    contexts_of = [text for text in mrkdwn_texts(rendered.blocks) if text.startswith("*#")]
+    for i, text in enumerate(contexts_of, start=1):
+        assert ("<#C0123>" in text) is (i % 2 == 1), text
     sections = section_texts(rendered.blocks)
     for i in range(1, 11):
         assert any(f"#{i}*" in text for text in mrkdwn_texts(rendered.blocks))
@@ -441,7 +471,7 @@ def test_help_text_has_no_raw_angle_brackets(tr: Translator, unknown: str | None
     assert "<" not in dump
     assert ">" not in dump
     assert_whole_entities(rendered.text)
-    assert "&lt;text&gt;" in rendered.text
+    assert ("&lt;text&gt;" if tr.language == "en" else "&lt;tekst&gt;") in rendered.text
     if unknown:
         assert escape(unknown) in rendered.text
 
@@ -468,3 +498,145 @@ def test_text_handed_back_to_copy_is_escaped() -> None:
     shown = given_back(translator("en"), "Ping <!here> & <@U1>")
     assert "&lt;!here&gt; &amp; &lt;@U1&gt;" in shown
     assert "<!here>" not in shown and "<@U1>" not in shown
+
+
+# --- who can find it, slips, editing and deleting ------------------------------------------------------
+
+PUBLIC = Placement(WORKSPACE, "C0123", Conversation.PUBLIC)
+PRIVATE = Placement(CHANNEL, "G0123", Conversation.PRIVATE)
+DM = Placement(ONLY_AUTHOR, None, Conversation.DM)
+
+
+def option_values(data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    element = input_block(data, LessonBlock.OPTIONS)["element"]
+    return [o["value"] for o in element["options"]], [o["value"] for o in element.get("initial_options", [])]
+
+
+def test_modal_says_who_can_find_it(tr: Translator) -> None:
+    public = modal_dict(tr, ModalState(channel_id="C0123", placement=PUBLIC))
+    assert tr._("Everyone in the workspace can find it.") in json.dumps(public, ensure_ascii=False)
+    assert option_values(public) == (
+        [LessonOption.ANONYMOUS, LessonOption.ONLY_ME, LessonOption.POST_HERE],
+        [LessonOption.POST_HERE],
+    )
+    private = view_dict(lesson_modal(tr, ModalState(channel_id="G0123", placement=PRIVATE)))
+    assert "<#G0123>" in json.dumps(private)
+    hidden = view_dict(lesson_modal(tr, ModalState(channel_id="G0123", placement=PRIVATE, anonymous=True)))
+    assert "<#G0123>" not in json.dumps(hidden), "an anonymous lesson's form names no channel"
+    dm = modal_dict(tr, ModalState(channel_id="D0123", placement=DM))
+    assert tr._("Only you can find it.") in json.dumps(dm, ensure_ascii=False)
+    assert option_values(dm) == ([LessonOption.ANONYMOUS], [])
+    only_me = modal_dict(tr, ModalState(channel_id="C0123", placement=PUBLIC, only_me=True))
+    assert option_values(only_me)[1] == [LessonOption.ONLY_ME]
+
+
+def view_dict(view: Any) -> dict[str, Any]:
+    view.validate_json()
+    data: dict[str, Any] = view.to_dict()
+    assert_valid_blocks(data["blocks"], VIEW_BLOCKS_MAX)
+    return data
+
+
+def test_confirmation_says_who_can_find_it_and_anonymous_ones_name_no_channel(tr: Translator) -> None:
+    named = confirmation(tr, 7, False, "G0123", PRIVATE)
+    assert "<#G0123>" in named and tr._("Thanks! Lesson #{id} is saved.").format(id=7) in named
+    anonymous = confirmation(tr, 7, True, "G0123", PRIVATE)
+    assert "<#" not in anonymous
+    assert tr._("Only the members of this conversation can find it.") in anonymous
+    note = confirmation(
+        tr, 7, False, None, Placement(ONLY_AUTHOR, "C0123", Conversation.PUBLIC), kept_private=True
+    )
+    assert tr._("It is a private note, so I have not posted it.") in note
+
+
+def test_reach_of_every_visibility(tr: Translator) -> None:
+    said = {
+        visibility: reach(tr, visibility, "G0123", anonymous=False)
+        for visibility in (WORKSPACE, CHANNEL, ONLY_AUTHOR, PENDING)
+    }
+    assert len(set(said.values())) == 4
+    assert "<#G0123>" in said[CHANNEL]
+    assert "<#" not in reach(tr, CHANNEL, "G0123", anonymous=False, kind=Conversation.GROUP_DM)
+
+
+def test_post_failed_where_the_app_is_not_says_what_to_do_in_words(tr: Translator) -> None:
+    rendered = post_failed(
+        tr, 5, "G0123", "not_in_channel", placement=Placement(ONLY_AUTHOR, "G0123", Conversation.UNKNOWN)
+    )
+    assert_valid_message(rendered)
+    assert "not_in_channel" not in rendered.text and "/invite @Erfaring" in rendered.text
+    [actions] = [b for b in rendered.blocks if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == [LessonAction.SHARE_ELSEWHERE]
+    assert [e["value"] for e in actions["elements"]] == ["5"]
+    other = post_failed(tr, 5, "C0123", "internal_error")
+    assert "internal_error" in other.text and all(b["type"] != "actions" for b in other.blocks)
+    assert "<#" not in post_failed(tr, 5, "G0123", "not_in_channel", anonymous=True).text
+
+
+def test_meant_question_carries_both_texts_in_its_buttons(tr: Translator) -> None:
+    rendered = meant_question(tr, "serach <!here> deploy", "search <!here> deploy")
+    assert_valid_message(rendered)
+    assert_no_mentions(json.dumps(rendered.blocks).replace("<!here>", "x") + rendered.text)
+    assert "&lt;!here&gt;" in rendered.text
+    [actions] = [b for b in rendered.blocks if b["type"] == "actions"]
+    values = {e["action_id"]: e["value"] for e in actions["elements"]}
+    assert values == {
+        LessonAction.RUN_MEANT: "search <!here> deploy",
+        LessonAction.SHARE_TYPED: "serach <!here> deploy",
+    }
+    longest = meant_question(tr, "x" * VALUE_MAX, "search " + "x" * (VALUE_MAX - 7))
+    assert_valid_message(longest)
+
+
+def test_delete_question_says_who_will_be_told(tr: Translator) -> None:
+    own = delete_question(tr, Deletion(3, HOSTILE, False, AUTHOR, by_author=True))
+    someone = delete_question(tr, Deletion(3, HOSTILE, False, AUTHOR, by_author=False))
+    nobody = delete_question(tr, Deletion(3, HOSTILE, True, None, by_author=False))
+    for rendered in (own, someone, nobody):
+        assert_valid_message(rendered)
+        assert_no_mentions(json.dumps(rendered.blocks).replace(f"<@{AUTHOR}>", ""))
+        [actions] = [b for b in rendered.blocks if b["type"] == "actions"]
+        assert [e["action_id"] for e in actions["elements"]] == [
+            LessonAction.DELETE_CONFIRMED,
+            LessonAction.DELETE_KEPT,
+        ]
+    assert f"<@{AUTHOR}>" in someone.text and f"<@{AUTHOR}>" not in own.text + nobody.text
+    told = deleted_by_admin(tr, 3, HOSTILE, "UADMIN01")
+    assert_no_mentions(told.replace("<@UADMIN01>", ""))
+
+
+def test_edit_modal_is_prefilled_and_valid(tr: Translator) -> None:
+    lesson = EditableLesson(9, HOSTILE, "worked", None, ["ci", "blåbær"])
+    data = view_dict(edit_modal(tr, lesson, channel_id="C0123"))
+    assert data["callback_id"] == LessonCallback.EDIT
+    assert input_block(data, LessonBlock.TEXT)["element"]["initial_value"] == HOSTILE
+    assert input_block(data, LessonBlock.TAGS)["element"]["initial_value"] == "ci, blåbær"
+    assert json.loads(data["private_metadata"]) == {"i": 9, "c": "C0123"}
+    for text in mrkdwn_texts(data["blocks"]):
+        assert_no_mentions(text)
+
+
+def test_share_elsewhere_modal_is_valid(tr: Translator) -> None:
+    data = view_dict(share_elsewhere_modal(tr, 5, HOSTILE))
+    assert data["callback_id"] == LessonCallback.SHARE_ELSEWHERE
+    assert input_block(data, LessonBlock.WHERE)["element"]["type"] == "conversations_select"
+    for text in mrkdwn_texts(data["blocks"]):
+        assert_no_mentions(text)
+
+
+def test_my_lessons_shows_who_can_find_each_and_a_menu(tr: Translator) -> None:
+    visibilities = [WORKSPACE, CHANNEL, ONLY_AUTHOR, PENDING]
+    items = [listed(i, visibility=visibilities[i % 4]) for i in range(1, 21)]
+    rendered = my_lessons(tr, items)
+    assert_valid_message(rendered)
+    menus = [b["accessory"] for b in rendered.blocks if b.get("accessory")]
+    assert len(menus) == 20
+    assert menus[0]["options"][0]["value"] == "edit:1" and menus[0]["options"][1]["value"] == "delete:1"
+    dump = json.dumps(rendered.blocks, ensure_ascii=False)
+    for label in ("everyone can find it", "its channel's members can find it", "only you can find it"):
+        assert tr._(label) in dump
+
+
+def test_vote_answers(tr: Translator) -> None:
+    assert ":bulb:" in vote_held(tr, frozenset({VoteSource.BULB, VoteSource.BUTTON}))
+    assert own_vote(tr)

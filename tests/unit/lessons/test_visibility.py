@@ -114,3 +114,25 @@ def test_where_a_lesson_was_shared_decides_who_may_find_it(
     placement = place(Channels({"C1": info}), "T1", "C1", only_me=only_me)  # type: ignore[arg-type]
     assert (placement.visibility, placement.channel_id, placement.small) == expected
     assert place(Channels({}), "T1", None).visibility == AUTHOR  # type: ignore[arg-type]
+
+
+def test_a_pending_dm_lesson_settles_as_a_note_that_forgets_the_dm(
+    db: Database, shown: dict[str, int]
+) -> None:
+    with db.session() as session:
+        dm_lesson = lesson("T1", PENDING, "D0PER", "hash-per", "written in the DM")
+        session.add(dm_lesson)
+        session.flush()
+        assert queries.settle_visibility(session, "T1", "D0PER", AUTHOR, keep_channel=False) == 1
+        session.refresh(dm_lesson)
+        assert (dm_lesson.visibility, dm_lesson.channel_id) == (AUTHOR, None)
+        assert queries.lesson(session, "T1", shown["pending"]).channel_id == "CNEW"  # type: ignore[union-attr]
+
+
+def test_an_authors_lessons_go_through_the_rule(db: Database, shown: dict[str, int]) -> None:
+    with db.read_session() as session:
+        ola = Audience.person("T1", "hash-ola", frozenset())
+        found = queries.lessons_by_author_hash(session, "T1", "hash-ola", 10, ola)
+        assert {row.text for row in found} == {"public", "ola's note"}
+        stranger = Audience.person("T1", "hash-kari", frozenset())
+        assert queries.lessons_by_author_hash(session, "T1", "hash-per", 10, stranger) == []

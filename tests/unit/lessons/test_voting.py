@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.events import claim_event
-from bot.lessons.ids import VoteKind
+from bot.lessons.ids import VoteKind, VoteSource
 from bot.lessons.voting import DEBOUNCE, VoteResult, counts, set_vote, toggle_vote
 from localslack.clock import FakeClock
 from storage.core.models import ProcessedEvent
@@ -141,7 +141,12 @@ def test_one_person_counts_once(db: Database, clock: FakeClock, lesson_id: int) 
     react(db, clock, lesson_id, True, U1)
     assert stored_counts(db, lesson_id) == Counts(useful=1)
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Vote)) == 1
+        # One counted vote; beside it, the two ways it was given.
+        assert session.scalar(select(func.count()).select_from(Vote).where(Vote.kind == VoteKind.USEFUL)) == 1
+        assert sorted(session.scalars(select(Vote.kind).where(Vote.kind != VoteKind.USEFUL))) == [
+            "useful:+1",
+            "useful:button",
+        ]
     toggle(db, clock, lesson_id, U2)
     toggle(db, clock, lesson_id, U3)
     assert stored_counts(db, lesson_id) == Counts(useful=3)
@@ -249,3 +254,85 @@ def test_claim_event_retry_from_another_team_id_is_still_a_retry(db: Database, c
         assert claim_event(session, team_id=T1, event_id="Ev020", now=clock.now()) is True
     with db.session() as session:
         assert claim_event(session, team_id="T2", event_id="Ev020", now=clock.now()) is False
+
+
+# --- one vote per person, however they give it --------------------------------------------------------
+
+
+def give(
+    db: Database, clock: FakeClock, lesson_id: int, source: VoteSource, active: bool, user_id: str = U2
+) -> VoteResult:
+    with db.session() as session:
+        return set_vote(
+            session,
+            team_id=T1,
+            lesson_id=lesson_id,
+            user_id=user_id,
+            kind=VoteKind.USEFUL,
+            active=active,
+            now=clock.now(),
+            source=source,
+        )
+
+
+def test_every_way_of_saying_useful_is_one_vote(db: Database, clock: FakeClock, lesson_id: int) -> None:
+    assert toggle(db, clock, lesson_id, U2).counts == Counts(useful=1)
+    assert give(db, clock, lesson_id, VoteSource.THUMBS_UP, True) == VoteResult(False, True, Counts(useful=1))
+    assert give(db, clock, lesson_id, VoteSource.BULB, True).counts == Counts(useful=1)
+    # Taking one back keeps the vote while another remains.
+    held = frozenset({VoteSource.BUTTON, VoteSource.BULB})
+    assert give(db, clock, lesson_id, VoteSource.THUMBS_UP, False) == VoteResult(
+        False, True, Counts(useful=1), held_by=held
+    )
+    assert give(db, clock, lesson_id, VoteSource.BULB, False).counts == Counts(useful=1)
+    clock.advance(PAST)
+    assert toggle(db, clock, lesson_id, U2) == VoteResult(True, False, Counts())
+
+
+def test_the_button_taken_back_while_a_reaction_holds_says_so(
+    db: Database, clock: FakeClock, lesson_id: int
+) -> None:
+    give(db, clock, lesson_id, VoteSource.BULB, True)
+    toggle(db, clock, lesson_id, U2)
+    clock.advance(PAST)
+    held = toggle(db, clock, lesson_id, U2)
+    assert held == VoteResult(False, True, Counts(useful=1), held_by=frozenset({VoteSource.BULB}))
+    assert give(db, clock, lesson_id, VoteSource.BULB, False) == VoteResult(True, False, Counts())
+
+
+def test_a_vote_from_before_sources_counts_as_the_way_taken_back(
+    db: Database, clock: FakeClock, lesson_id: int
+) -> None:
+    with db.session() as session:  # a vote stored before its sources were remembered
+        session.add(
+            Vote(
+                team_id=T1,
+                lesson_id=lesson_id,
+                user_id=U2,
+                kind="useful",
+                active=True,
+                changed_at=clock.now(),
+            )
+        )
+    clock.advance(PAST)
+    assert give(db, clock, lesson_id, VoteSource.THUMBS_UP, False) == VoteResult(True, False, Counts())
+    with db.session() as session:
+        session.add(
+            Vote(
+                team_id=T1,
+                lesson_id=lesson_id,
+                user_id=U3,
+                kind="useful",
+                active=True,
+                changed_at=clock.now(),
+            )
+        )
+    clock.advance(PAST)
+    assert toggle(db, clock, lesson_id, U3) == VoteResult(True, False, Counts())
+
+
+def test_applied_and_useful_sources_do_not_mix(db: Database, clock: FakeClock, lesson_id: int) -> None:
+    toggle(db, clock, lesson_id, U2, VoteKind.APPLIED)
+    give(db, clock, lesson_id, VoteSource.THUMBS_UP, True)
+    clock.advance(PAST)
+    assert toggle(db, clock, lesson_id, U2, VoteKind.APPLIED).counts == Counts(useful=1, applied=0)
