@@ -286,17 +286,18 @@ SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
 def erase_now(settings: Settings, user: str, team: str | None, *, keep_lessons: bool) -> int:
     """`erase`: the person, in every workspace they are in (or `team`). With a bot token the posts
-    are deleted or refreshed before it returns; without, the running app's outbox does it."""
+    are deleted or refreshed before it returns (within a minute); else the running app does it."""
     db = open_database(settings)
     try:
         deps = cli_deps(settings, db)
         for team_id in [team] if team else privacy.teams(deps):
             erased = privacy.forget(deps, team_id, user, keep_lessons=keep_lessons)
             print(f"{team_id}: {user}: {erased.line()}" if erased.anything else f"{team_id}: nothing stored")
-        if settings.bot_token:
-            deps.outbox.drain()
-        else:
+        left = privacy.deliver_erasures(deps) if settings.bot_token else None
+        if left is None:
             print("no SLACK_BOT_TOKEN here: the running app deletes and refreshes the Slack posts")
+        elif left:
+            print(f"{left} Slack updates still queued: the running app delivers them")
     finally:
         db.dispose()
     return 0

@@ -71,16 +71,21 @@ class Erased:
 
     def line(self) -> str:
         """One line for the command line (English, like the rest of its output)."""
-        parts = [
-            f"{self.lessons_deleted} lessons deleted",
-            f"{self.lessons_kept} kept anonymously",
-            f"{self.votes} votes",
-            "a mentor profile" if self.profile else "no mentor profile",
-            f"{self.requests} mentoring requests",
-            f"{self.offers} offers",
-            f"{self.mentorships} mentorships",
-            f"{self.followup_answers} follow-up answers",
-            f"{self.settings} settings",
-            f"{self.outbox} queued messages",
-        ]
-        return ", ".join(parts)
+        return ", ".join(
+            (
+                _n(self.lessons_deleted, "lesson") + " deleted",
+                f"{self.lessons_kept} kept anonymously",
+                _n(self.votes, "vote"),
+                "a mentor profile" if self.profile else "no mentor profile",
+                _n(self.requests, "mentoring request"),
+                _n(self.offers, "mentor offer"),
+                _n(self.mentorships, "mentorship"),
+                _n(self.followup_answers, "follow-up answer"),
+                _n(self.settings, "setting"),
+                _n(self.outbox, "queued message"),
+            )
+        )
+
+
+def _n(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")

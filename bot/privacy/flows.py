@@ -14,6 +14,7 @@ import io
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -165,6 +166,19 @@ def _tell_slack(session: Session, deps: Deps, team_id: str, done: Erasure) -> No
         stored = True
     if stored:
         _sweep_later(session, deps, team_id)
+
+
+def deliver_erasures(deps: Deps, *, timeout: float = 60.0, poll: float = 0.2) -> int:
+    """Deliver what erasures left for Slack now, paced per channel as always (the command line, which
+    has no delivery workers of its own); how many effects are still waiting when `timeout` is up."""
+    deadline = time.monotonic() + timeout
+    while True:
+        deps.outbox.drain()
+        with deps.db.read_session() as session:
+            left = queries.unfinished(session, TRACES)
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(poll)
 
 
 def teams(deps: Deps) -> list[str]:
