@@ -290,9 +290,14 @@ def erase_now(settings: Settings, user: str, team: str | None, *, keep_lessons: 
     db = open_database(settings)
     try:
         deps = cli_deps(settings, db)
+        found = False
         for team_id in [team] if team else privacy.teams(deps):
             erased = privacy.forget(deps, team_id, user, keep_lessons=keep_lessons)
-            print(f"{team_id}: {user}: {erased.line()}" if erased.anything else f"{team_id}: nothing stored")
+            if erased.anything:
+                found = True
+                print(f"{team_id}: {user}: {erased.line()}")
+        if not found:
+            print(f"nothing stored about {user}")
         left = privacy.deliver_erasures(deps) if settings.bot_token else None
         if left is None:
             print("no SLACK_BOT_TOKEN here: the running app deletes and refreshes the Slack posts")

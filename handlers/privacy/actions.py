@@ -16,7 +16,7 @@ from handlers.middleware import deps_of
 def forget_chosen(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
 ) -> None:
-    """"Delete my lessons" or "Keep them anonymously" (read from the action id)."""
+    """The person chose: delete their lessons, or keep them anonymously (read from the action id)."""
     deps = deps_of(context)
     click = payloads.action(body, action)
     # The person's language is asked before their data goes: afterwards there is nothing to ask about.
