@@ -567,14 +567,23 @@ def end_mentorships_of(session: Session, team_id: str, user_id: str, now: dateti
 
 
 def scrub_mentorships_of(session: Session, team_id: str, user_id: str) -> int:
-    """The person's side of every mentorship names nobody; the group DM they shared is forgotten."""
+    """The person's side of every mentorship names nobody; the group DM they shared is forgotten, and
+    nothing more is sent about it (all of them have ended by now: end_mentorships_of runs first)."""
     changed = 0
     for column, other in (("mentor_id", Mentorship.mentor_id), ("mentee_id", Mentorship.mentee_id)):
         changed += _done(
             session.execute(
                 update(Mentorship)
                 .where(Mentorship.team_id == team_id, other == user_id)
-                .values({column: ERASED, "channel_id": None, "intro_ts": None})
+                .values(
+                    {
+                        column: ERASED,
+                        "channel_id": None,
+                        "intro_ts": None,
+                        "next_followup_at": None,
+                        "unanswered": 0,
+                    }
+                )
                 .execution_options(synchronize_session=False)
             )
         )
