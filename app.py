@@ -5,6 +5,9 @@ python app.py db upgrade     apply database migrations
 python app.py prompt [--channel C]              post this week's prompt now (once per week)
 python app.py digest [--channel C] [--preview]  post this week's digest now, or print it
 python app.py console [--script FILE]           the app on a local workspace in the terminal (no Slack)
+python app.py export [--format json|csv] [--out PATH]           every lesson, mentor profile, request
+                                                                and mentorship, to a file (docs/privacy.md)
+python app.py erase --user U... [--keep-lessons-anonymous] --yes   erase a person (docs/privacy.md)
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -36,6 +40,8 @@ from bot.core.settings import ConfigError, Settings, load_settings
 from bot.core.slack import QUICK_TIMEOUT_SECONDS, SlackGateway, error_code, make_client
 from bot.mentoring.digest_section import digest_section as mentoring_digest_section
 from bot.mentoring.jobs import run_due_mentoring
+from bot.privacy import flows as privacy
+from bot.privacy.ids import Format
 from bot.rhythm import jobs as rhythm
 from bot.rhythm.digest import register_section
 from handlers import edge, middleware
@@ -256,6 +262,52 @@ def rhythm_now(settings: Settings, kind: str, channel: str | None, *, preview: b
     return 1 if problems else 0
 
 
+def cli_deps(settings: Settings, db: Database) -> Deps:
+    client = make_client(settings.bot_token, settings.api_url)
+    return Deps.build(settings, db, SystemClock(), gateway(settings, client))
+
+
+def export_now(settings: Settings, fmt: Format, out: str | None, team: str | None) -> int:
+    """`export`: everything, to disk. 0, or 2 with one line when the path cannot be written."""
+    db = open_database(settings)
+    try:
+        done = privacy.export_to(cli_deps(settings, db), fmt, out, team)
+    except privacy.CannotWrite as exc:
+        print(f"erfaring: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    print(f"wrote {done.written.line()} to {done.path}")
+    return 0
+
+
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+
+
+def erase_now(settings: Settings, user: str, team: str | None, *, keep_lessons: bool) -> int:
+    """`erase`: the person, in every workspace they are in (or `team`). With a bot token the posts
+    are deleted or refreshed before it returns (within a minute); else the running app does it."""
+    db = open_database(settings)
+    try:
+        deps = cli_deps(settings, db)
+        found = False
+        for team_id in [team] if team else privacy.teams(deps):
+            erased = privacy.forget(deps, team_id, user, keep_lessons=keep_lessons)
+            if erased.anything:
+                found = True
+                print(f"{team_id}: {user}: {erased.line()}")
+        if not found:
+            print(f"nothing stored about {user}")
+        left = privacy.deliver_erasures(deps) if settings.bot_token else None
+        if left is None:
+            print("no SLACK_BOT_TOKEN here: the running app deletes and refreshes the Slack posts")
+        elif left:
+            print(f"{left} Slack updates still queued: the running app delivers them")
+    finally:
+        db.dispose()
+    return 0
+
+
 def run_due_jobs(deps: Deps, now: datetime) -> None:
     """Everything the scheduler would run at `now`: maintenance, the weekly rhythm, mentoring's timeouts."""
     scheduler.run_maintenance(deps)
@@ -283,6 +335,26 @@ def console(environ: dict[str, str], script: str | None, database_url: str | Non
         db.dispose()
 
 
+def erase_command(environ: dict[str, str], args: argparse.Namespace) -> int:
+    if not args.yes:
+        print(f"erfaring: erasing {args.user} cannot be undone; run it again with --yes", file=sys.stderr)
+        return 2
+    if not SLACK_USER_ID.match(args.user):
+        print("erfaring: --user must be a Slack user id such as U012AB3CD", file=sys.stderr)
+        return 2
+    keyed = environ.get("ERFARING_SECRET_KEY", "").strip() or environ.get("SLACK_SIGNING_SECRET", "").strip()
+    if not keyed:
+        # Anonymous lessons are found by a hash keyed with the server's secret: without it, none.
+        print(
+            "erfaring: erase needs the server's ERFARING_SECRET_KEY (or SLACK_SIGNING_SECRET) to find "
+            "the person's anonymous lessons",
+            file=sys.stderr,
+        )
+        return 2
+    settings = load_settings(environ, require_slack=False)
+    return erase_now(settings, args.user, args.team, keep_lessons=args.keep_lessons_anonymous)
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python app.py", description="Erfaring: experience exchange in Slack."
@@ -302,6 +374,23 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     console_cmd.add_argument(
         "--database-url", help=f"where the console workspace lives (default {CONSOLE_DATABASE_URL})"
     )
+    export_cmd = commands.add_parser(
+        "export", help="write every lesson, mentor profile, request and mentorship to a file"
+    )
+    export_cmd.add_argument("--format", choices=[f.value for f in Format], default=Format.JSON.value)
+    export_cmd.add_argument(
+        "--out", help="a file, or a directory (CSV: one file per table in it; default: a file here)"
+    )
+    export_cmd.add_argument("--team", help="only this workspace (default: every one)")
+    erase_cmd = commands.add_parser("erase", help="erase everything stored about a person")
+    erase_cmd.add_argument("--user", required=True, help="the person's Slack user id, U...")
+    erase_cmd.add_argument("--team", help="only this workspace (default: every one they are in)")
+    erase_cmd.add_argument(
+        "--keep-lessons-anonymous",
+        action="store_true",
+        help="keep their shared lessons as anonymous ones nobody can trace (default: delete them)",
+    )
+    erase_cmd.add_argument("--yes", action="store_true", help="really: it cannot be undone")
     return parser.parse_args(argv)
 
 
@@ -330,6 +419,11 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -
             # A preview reads the database only; posting needs the Slack token.
             settings = load_settings(environ, require_slack=not preview)
             return rhythm_now(settings, command, args.channel, preview=preview)
+        if command == "export":
+            settings = load_settings(environ, require_slack=False)
+            return export_now(settings, Format(args.format), args.out, args.team)
+        if command == "erase":
+            return erase_command(environ, args)
         settings = load_settings(environ, require_slack=True)
         return serve(settings, scheduler_enabled=not getattr(args, "no_scheduler", False))
     except ConfigError as exc:

@@ -11,13 +11,18 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from handlers import payloads
+from handlers.privacy import commands as privacy
 from handlers.rhythm import commands as rhythm
 
 Listener = Callable[..., None]
 COMMAND = "/erfaring"
 
 # first word → the listener that answers it (called with ack, respond, command, context).
-ROUTES: Mapping[str, Listener] = {}
+ROUTES: Mapping[str, Listener] = {
+    **dict.fromkeys(("export", "eksport"), privacy.on_export),
+    **dict.fromkeys(("my-data", "mine-data"), privacy.on_my_data),
+    **dict.fromkeys(("forget-me", "glem-meg"), privacy.on_forget_me),
+}
 
 
 def route(text: str) -> Listener:

@@ -45,6 +45,7 @@ from bot.rhythm.commands import (
     suggestion,
 )
 from bot.rhythm.views import usages
+from handlers.commands import ROUTES
 
 
 @pytest.mark.parametrize(
@@ -361,6 +362,9 @@ def test_every_erfaring_command_a_bokmal_text_names_works_as_typed() -> None:
         for text in translations:
             for words in re.findall(r"/erfaring ((?:[\wæøåÆØÅ|-]+ ?){1,2})", text or ""):
                 first, *more = words.split()
+                if first in ROUTES:  # a subcommand another feature owns (handlers/commands.py)
+                    named += 1
+                    continue
                 assert first in SUBCOMMANDS, (first, text)
                 named += 1
                 if SUBCOMMANDS[first] is Verb.PROMPTS and more:
