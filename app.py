@@ -34,6 +34,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 import handlers
 import scheduler
+from bot.core import effects as _effects  # noqa: F401  (registers the shared effect kinds)
 from bot.core.clock import Clock, SystemClock
 from bot.core.deps import Deps
 from bot.core.settings import ConfigError, Settings, load_settings

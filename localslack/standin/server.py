@@ -32,6 +32,7 @@ class Fault:
     status: int = 429
     retry_after: int | None = None
     seconds: float = 0.0
+    channel: str | None = None  # only calls for this conversation (None: any)
 
     def answer(self) -> Answer:
         headers: dict[str, str] = {}
@@ -51,12 +52,19 @@ class Faults:
         with self._lock:
             self._queues.setdefault(method, deque()).extend(faults)
 
-    def take(self, method: str) -> Fault | None:
-        """The next fault for ``method``; a delay is slept here (outside the state's lock, so
-        other requests go on meanwhile) and then counts as no fault."""
+    def take(self, method: str, channel: str | None = None) -> Fault | None:
+        """The next fault for ``method`` (and, for faults aimed at one conversation, ``channel``); a
+        delay is slept here (outside the state's lock, so other requests go on meanwhile) and then
+        counts as no fault."""
         with self._lock:
             queue = self._queues.get(method)
-            fault = queue.popleft() if queue else None
+            fault = None
+            if queue:
+                for candidate in queue:
+                    if candidate.channel is None or candidate.channel == channel:
+                        fault = candidate
+                        queue.remove(candidate)
+                        break
         if fault is not None and fault.kind == "delay":
             time.sleep(fault.seconds)
             return None
@@ -157,7 +165,11 @@ class Server:
         return 404, {"ok": False, "error": "not_found"}, {}
 
     def _api(self, method: str, query: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        fault = self.faults.take(method)
+        try:
+            channel = str(parse_args(query, headers, body)[0].get("channel") or "") or None
+        except SlackError:
+            channel = None
+        fault = self.faults.take(method, channel)
         with self.state.lock:
             args: JSON = {}
             answer: JSON = {}
@@ -241,16 +253,19 @@ class Served:
         status: int = 429,
         retry_after: int | None = None,
         times: int = 1,
+        channel: str | None = None,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` with ``error``; "response_url" covers those posts.
-
-        429 always carries Retry-After (1 s unless given), as Slack's does.
+        """Answer the next ``times`` calls of ``method`` (for ``channel`` only, when given) with
+        ``error``; "response_url" covers those posts. 429 always carries Retry-After (1 s unless
+        given), as Slack's does.
         """
-        self._faults.add(method, [Fault("fail", error, status, retry_after) for _ in range(times)])
+        self._faults.add(
+            method, [Fault("fail", error, status, retry_after, channel=channel) for _ in range(times)]
+        )
 
-    def delay(self, method: str, seconds: float, times: int = 1) -> None:
+    def delay(self, method: str, seconds: float, times: int = 1, channel: str | None = None) -> None:
         """Sleep before answering the next ``times`` calls of ``method``, like a slow Slack."""
-        self._faults.add(method, [Fault("delay", seconds=seconds) for _ in range(times)])
+        self._faults.add(method, [Fault("delay", seconds=seconds, channel=channel) for _ in range(times)])
 
 
 class _HTTPServer(ThreadingHTTPServer):
