@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from bot.lessons.data import ListedLesson
-from bot.lessons.search import SEARCH_LIMIT, SearchHit, query_terms, search, search_lessons
+from bot.lessons.search import SEARCH_LIMIT, SearchHit, parse_query, query_terms, search, search_lessons
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.search import like_search_lesson_ids, search_lesson_ids
+from storage.lessons.visibility import WORKSPACE, Audience
 
 T1, T2 = "T1", "T2"
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -30,6 +31,9 @@ def add(
     anonymous: bool = False,
     author_id: str | None = "U1",
     created_at: datetime | None = None,
+    visibility: str = WORKSPACE,
+    channel_id: str | None = "C1",
+    author_hash: str = "a" * 64,
 ) -> int:
     """Insert a lesson; without `created_at` each one is a minute newer than the last."""
     _clock["n"] += 1
@@ -37,13 +41,14 @@ def add(
         lesson = Lesson(
             team_id=team_id,
             author_id=author_id,
-            author_hash="a" * 64,
+            author_hash=author_hash,
             anonymous=anonymous,
             text=text,
             what_worked=what_worked,
             to_improve=to_improve,
             tags_text=" ".join(tags),
-            channel_id="C1",
+            channel_id=channel_id,
+            visibility=visibility,
             message_ts=f"1700000000.{_clock['n']:06d}",
             created_at=created_at or START + timedelta(minutes=_clock["n"]),
             tags=[LessonTag(tag=tag, team_id=team_id) for tag in tags],
@@ -53,13 +58,30 @@ def add(
         return lesson.id
 
 
-def find(db: Database, query: str, team_id: str = T1, limit: int = 10) -> list[SearchHit]:
+SEARCHER = "s" * 64  # nobody's author hash: sees the workspace's lessons only
+
+
+def everyone(team_id: str = T1, channels: frozenset[str] = frozenset()) -> Audience:
+    return Audience.person(team_id, SEARCHER, channels)
+
+
+def find(
+    db: Database, query: str, team_id: str = T1, limit: int = 10, audience: Audience | None = None
+) -> list[SearchHit]:
     with db.session() as session:
-        return search(session, team_id, query, limit)
+        return search(session, audience or everyone(team_id), parse_query(query), page_size=limit).hits
 
 
 def ids(db: Database, query: str, team_id: str = T1, limit: int = 10) -> list[int]:
-    return [hit.lesson_id for hit in find(db, query, team_id, limit)]
+    """The lessons matching every word (partial matches, which follow them, left out)."""
+    return [hit.lesson_id for hit in find(db, query, team_id, limit) if not hit.partial]
+
+
+def partial_ids(db: Database, query: str, team_id: str = T1, limit: int = 10) -> list[int]:
+    """The lessons matching only some of the words, shown after the others."""
+    hits = find(db, query, team_id, limit)
+    assert [hit.partial for hit in hits] == sorted(hit.partial for hit in hits), "partial matches come last"
+    return [hit.lesson_id for hit in hits if hit.partial]
 
 
 # --- query_terms ---------------------------------------------------------------------------------
@@ -159,6 +181,12 @@ def test_all_terms_must_match(db: Database) -> None:
     assert ids(db, "deploy monday") == [monday]
     assert sorted(ids(db, "deploy")) == sorted([friday, monday])
     assert ids(db, "friday monday") == []
+    # After the lessons with every word, those with some of them, marked as such.
+    assert partial_ids(db, "deploy friday") == [monday]
+    assert sorted(partial_ids(db, "friday monday")) == sorted([friday, monday])
+    with db.session() as session:  # the ranking itself requires every word
+        assert [i for i, _ in search_lesson_ids(session, T1, ["deploy", "friday"])] == [friday]
+        assert search_lesson_ids(session, T1, ["friday", "monday"]) == []
 
 
 def test_team_isolation(db: Database) -> None:
@@ -206,9 +234,9 @@ def test_injection_attempts_are_just_words(db: Database, raw: str, expect_found:
     target = add(db, "We met near the foo bar")
     add(db, "OR 1=1 is in another team's lesson", team_id=T2)
 
-    hits = find(db, raw)
+    hits = find(db, raw)  # partial matches too: every kind of statement runs
     assert isinstance(hits, list)
-    assert [hit.lesson_id for hit in hits] == ([target] if expect_found else [])
+    assert ids(db, raw) == ([target] if expect_found else [])
     with db.session() as session:  # the table is still there and intact
         assert session.scalar(select(func.count()).select_from(Lesson)) == 2
 
@@ -274,10 +302,12 @@ def test_search_lessons_lists_the_best_ten_as_plain_data(db: Database) -> None:
             Vote(team_id=T1, lesson_id=anonymous, user_id="U9", kind="applied", active=True, changed_at=START)
         )
     with db.session() as session:
-        listed = search_lessons(session, T1, "pairing")
-        assert search_lessons(session, T2, "pairing") == []
+        listed = search_lessons(session, everyone(T1), "pairing")
+        assert search_lessons(session, everyone(T2), "pairing") == []
     assert len(listed) == SEARCH_LIMIT
-    assert listed[0] == ListedLesson(anonymous, "Pairing keeps us honest", ["pairing"], True, "C1", 0, 1)
+    # An anonymous lesson never shows where it was shared (issue 9 §1).
+    assert listed[0] == ListedLesson(anonymous, "Pairing keeps us honest", ["pairing"], True, None, 0, 1)
+    assert listed[1].channel_id == "C1"
 
 
 def test_hit_fields(db: Database) -> None:
