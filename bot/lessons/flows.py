@@ -18,7 +18,7 @@ from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.slack import error_code
-from bot.lessons import search, service, voting
+from bot.lessons import service, voting
 from bot.lessons.data import LessonCard, ListedLesson
 from bot.lessons.ids import VoteKind
 from bot.lessons.service import DeletedLesson, LessonDraft
@@ -95,11 +95,6 @@ def react(deps: Deps, team_id: str, user_id: str, channel_id: str, ts: str, *, a
 
 
 # --- reading ---------------------------------------------------------------------------------------------
-
-
-def find_lessons(deps: Deps, team_id: str, query: str) -> list[ListedLesson]:
-    with deps.db.read_session() as session:
-        return search.search_lessons(session, team_id, query)
 
 
 def my_lessons(deps: Deps, team_id: str, user_id: str) -> list[ListedLesson]:

@@ -62,3 +62,11 @@ class MetaKey(StrEnum):
     CHANNEL = "c"
     SOURCE_LINK = "l"
     PROMPT_POST = "p"
+
+
+class SearchAction(StrEnum):
+    MORE = "lesson_search_more"  # the next page of search results
+
+
+class SearchBlock(StrEnum):
+    MORE = "lesson_search_more"

@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.core import tags as tagging
-from bot.lessons.data import ListedLesson
 from storage.lessons import queries
 from storage.lessons.search import MAX_TERMS, Filters, rank, result_rows, safe_terms
 from storage.lessons.visibility import WORKSPACE, Audience
@@ -37,6 +36,7 @@ class Query:
     tags: tuple[str, ...] = ()
     channel: str | None = None  # a channel name (or id, if Slack sent one) after in:
     person: str | None = None  # a name after from:
+    person_more: tuple[str, ...] = ()  # the words typed after it: a display name may have spaces
 
     @property
     def is_empty(self) -> bool:
@@ -59,6 +59,7 @@ def parse_query(raw: str) -> Query:
     found_tags: list[str] = []
     channel: str | None = None
     person: str | None = None
+    person_more: list[str] = []
     tokens = text.split()
     i = 0
     while i < len(tokens):
@@ -76,6 +77,7 @@ def parse_query(raw: str) -> Query:
                 channel = (slack.group(1) if slack else value.lstrip("#").strip()) or channel
             else:
                 person = value.lstrip("@").strip() or person
+                person_more = [t for t in tokens[i : i + 2] if not t.startswith("#") and ":" not in t]
             continue
         if token.startswith("#") and len(token) > 1:
             tag = tagging.normalize(token)
@@ -89,6 +91,7 @@ def parse_query(raw: str) -> Query:
         tags=tuple(found_tags[:MAX_TERMS]),
         channel=channel,
         person=person,
+        person_more=tuple(person_more[: len(person_more)]),
     )
 
 
@@ -141,7 +144,7 @@ def channel_shown(audience: Audience, visibility: str, channel_id: str | None, a
     return visibility == WORKSPACE or channel_id in audience.channels
 
 
-def search(
+def search_lessons(
     session: Session,
     audience: Audience,
     query: Query,
@@ -197,19 +200,3 @@ def search(
             )
         )
     return SearchPage(hits, page, has_more)
-
-
-def search_lessons(session: Session, audience: Audience, query: str) -> list[ListedLesson]:
-    """Search results as a plain list shows them: the best SEARCH_LIMIT (channels only where shown)."""
-    return [
-        ListedLesson(
-            id=hit.lesson_id,
-            text=hit.text,
-            tags=list(hit.tags),
-            anonymous=hit.anonymous,
-            channel_id=hit.channel_id if hit.channel_shown else None,
-            useful=hit.useful,
-            applied=hit.applied,
-        )
-        for hit in search(session, audience, parse_query(query)).hits
-    ]

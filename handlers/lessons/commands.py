@@ -10,10 +10,11 @@ from slack_bolt import Ack, BoltContext, Respond
 from bot.core.blockkit import given_back
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.lessons import flows, search_views, service, views
+from bot.lessons import flows, service, views
 from bot.lessons.commands import LessonCommand, Verb, parse
 from bot.lessons.views import ModalState
 from handlers import payloads
+from handlers.lessons import search
 from handlers.middleware import deps_of
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def lesson_command(ack: Ack, respond: Respond, command: dict[str, Any], context:
     elif asked.verb is Verb.MODAL:
         _open_form(ack, respond, deps, tr, cmd, asked)
     elif asked.verb is Verb.SEARCH:
-        _search(ack, deps, tr, cmd, asked)
+        search.search_command(ack, respond, deps, tr, cmd, asked.text)
     elif asked.verb is Verb.MINE:
         rendered = views.my_lessons(tr, flows.my_lessons(deps, cmd.team_id, cmd.user_id))
         ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
@@ -74,14 +75,6 @@ def _open_form(
     failure = flows.open_lesson_modal(deps, cmd.team_id, cmd.trigger_id, views.lesson_modal(tr, state))
     if failure:
         respond(text=views.form_failed(tr, failure, try_again=True))
-
-
-def _search(ack: Ack, deps: Deps, tr: Translator, cmd: payloads.Command, asked: LessonCommand) -> None:
-    if not asked.text:
-        ack(text=search_views.search_what(tr))
-        return
-    rendered = search_views.search_results(tr, asked.text, flows.find_lessons(deps, cmd.team_id, asked.text))
-    ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
 
 
 def _delete(

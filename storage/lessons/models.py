@@ -48,6 +48,16 @@ class Lesson(Base):
         Index("ix_lessons_message", "team_id", "channel_id", "message_ts"),
         Index("ix_lessons_team_visibility", "team_id", "visibility", "channel_id"),
         Index("ix_lessons_team_id", "team_id", "id"),  # search: migration 0007
+        # Search: who may see a full-text match, by id, without the wide row (migration 0013).
+        Index(
+            "ix_lessons_search_scope",
+            "id",
+            "team_id",
+            "visibility",
+            "channel_id",
+            "author_hash",
+            "created_at",
+        ),
     )
 
 

@@ -193,7 +193,9 @@ class Alternatives:
     def exact_tokens(self) -> tuple[str, ...]:
         prefixes = self.tokens()
         covered = {t for t in self.exact if any(t.startswith(p) for p in prefixes)}
-        return tuple(sorted((set(self.exact) - covered) | set(self.typed)))
+        # A typed form that is a prefix itself adds nothing (it would only cost the ranking a phrase).
+        boost = {t for t in self.typed if t not in prefixes}
+        return tuple(sorted((set(self.exact) - covered) | boost))
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from bot.lessons.data import ListedLesson
-from bot.lessons.search import SEARCH_LIMIT, SearchHit, parse_query, query_terms, search, search_lessons
+from bot.lessons.search import SEARCH_LIMIT, SearchHit, parse_query, query_terms, search_lessons
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.search import like_search_lesson_ids, search_lesson_ids
@@ -69,7 +68,9 @@ def find(
     db: Database, query: str, team_id: str = T1, limit: int = 10, audience: Audience | None = None
 ) -> list[SearchHit]:
     with db.session() as session:
-        return search(session, audience or everyone(team_id), parse_query(query), page_size=limit).hits
+        return search_lessons(
+            session, audience or everyone(team_id), parse_query(query), page_size=limit
+        ).hits
 
 
 def ids(db: Database, query: str, team_id: str = T1, limit: int = 10) -> list[int]:
@@ -302,12 +303,27 @@ def test_search_lessons_lists_the_best_ten_as_plain_data(db: Database) -> None:
             Vote(team_id=T1, lesson_id=anonymous, user_id="U9", kind="applied", active=True, changed_at=START)
         )
     with db.session() as session:
-        listed = search_lessons(session, everyone(T1), "pairing")
-        assert search_lessons(session, everyone(T2), "pairing") == []
+        page = search_lessons(session, everyone(T1), parse_query("pairing"))
+        assert search_lessons(session, everyone(T2), parse_query("pairing")).hits == []
+    listed = page.hits
     assert len(listed) == SEARCH_LIMIT
-    # An anonymous lesson never shows where it was shared (issue 9 §1).
-    assert listed[0] == ListedLesson(anonymous, "Pairing keeps us honest", ["pairing"], True, None, 0, 1)
-    assert listed[1].channel_id == "C1"
+    assert page.has_more
+    first = listed[0]
+    assert (first.lesson_id, first.text, first.tags, first.anonymous) == (
+        anonymous,
+        "Pairing keeps us honest",
+        ["pairing"],
+        True,
+    )
+    assert (first.useful, first.applied) == (0, 1)
+    # An anonymous lesson never shows where it was shared, nor who wrote it (issue 9 §1).
+    assert (first.author_id, first.channel_id, first.channel_shown, first.message_ts) == (
+        None,
+        None,
+        False,
+        None,
+    )
+    assert (listed[1].channel_id, listed[1].channel_shown) == ("C1", True)
 
 
 def test_hit_fields(db: Database) -> None:
