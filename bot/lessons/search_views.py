@@ -96,7 +96,8 @@ def _meta(tr: Translator, result: Result, timezone: str | None) -> str:
         parts.append(tr._("in {channel}").format(channel=f"<#{result.channel_id}>"))
     parts.append(_date(tr, result.created_at, timezone))
     if result.link:
-        parts.append(f"<{result.link}|{escape(tr._('Open the post'))}>")
+        label = escape(tr._("Open the post"))  # named first: Babel cannot see into f-strings
+        parts.append(f"<{result.link}|{label}>")
     return " · ".join(parts)
 
 
