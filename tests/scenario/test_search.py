@@ -180,7 +180,10 @@ def test_tag_channel_and_person_filters(ws: LocalWorkspace) -> None:
     )
     assert tagged[3:] == ["Deploy notes go in the channel"]  # mentions it, after a note saying so
     assert found("deploy in:#team-platform") == ["Deploy small changes often #deploy"]
-    assert found("in:#general deploy") == ["Never deploy on Fridays #deploy", "Deploy notes go in the channel"]
+    assert found("in:#general deploy") == [
+        "Never deploy on Fridays #deploy",
+        "Deploy notes go in the channel",
+    ]
     assert found("deploy from:@ola") == ["Deploy small changes often #deploy"]
     assert found("from:@Ingrid Berg deploy") == ["Anonymous-free deploy checklist #deploy"]
     assert found("from:@per") == []  # an anonymous lesson never matches from:

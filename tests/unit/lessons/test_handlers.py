@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import handlers.lessons
-from bot.lessons.ids import LessonAction, LessonCallback
+from bot.lessons.ids import LessonAction, LessonCallback, SearchAction
 
 
 class Wiring:
@@ -51,6 +51,7 @@ def test_register_wires_named_module_level_listeners() -> None:
         ("shortcut", LessonCallback.SAVE_MESSAGE_SHORTCUT): "save_message",
         ("action", LessonAction.USEFUL): "vote_useful",
         ("action", LessonAction.APPLIED): "vote_applied",
+        ("action", SearchAction.MORE): "more_results",
         ("event", "reaction_added"): "reaction_added",
         ("event", "reaction_removed"): "reaction_removed",
     }
