@@ -38,8 +38,13 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    text,
     true,
 )
+
+# Registers PostgreSQL's to_tsquery/ts_rank with SQLAlchemy before _TSQUERY below is built: built
+# earlier, func.to_tsquery() is a generic function that the PostgreSQL compiler refuses.
+from sqlalchemy.dialects import postgresql as _pg_functions  # noqa: F401
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -58,7 +63,7 @@ MAX_COMPOUND = 20  # longer words are not split (each split costs two lookups)
 # may see (by id, which follows creation) and returns the best of those. Without the bound, a word
 # found in a third of a 100k-lesson team costs bm25/ts_rank plus a row lookup for each of ~38k
 # matches, and p95 misses 20 ms (docs/benchmarks-search.md). With fewer matches nothing changes.
-CANDIDATE_LIMIT = 2000
+CANDIDATE_LIMIT = 1000
 
 # bm25 weights in FTS5 column order (search_body, search_tags, search_tails): a tag occurrence counts
 # as 3 body occurrences, so a tag match outranks a body match unless the body repeats the word 3+
@@ -77,6 +82,8 @@ _FTS = table(
 )
 _LESSONS = Lesson.__table__
 _VECTOR: ColumnElement[Any] = literal_column("lessons.search_vector")
+_NO_INDEX_SCANS = text("SET LOCAL enable_indexscan = off")
+_INDEX_SCANS = text("SET LOCAL enable_indexscan = on")
 _TSQUERY = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("tsquery"))
 
 
@@ -434,7 +441,10 @@ def _pg_candidates(scope: ColumnElement[bool], *, window: bool, newest: bool) ->
         *conditions
     )
     if newest:
-        inner = inner.order_by(Lesson.id.desc()).limit(bindparam("candidates"))
+        # `id + 0`: ordered by id, but not by walking the primary key backwards and testing every
+        # row's vector (the planner's choice for plain `id DESC`, ~100 ms): the GIN bitmap, ANDed
+        # with the id window, finds the matches, and only those are sorted.
+        inner = inner.order_by((Lesson.id + 0).desc()).limit(bindparam("candidates"))
     c = inner.subquery("c")
     return (
         select(c.c.id, c.c.score, c.c.created_at, func.count().over().label("matches"))
@@ -452,8 +462,31 @@ def _postgresql(
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
     params: dict[str, object] = {"tsquery": query, "limit": limit}
+    try:
+        return _postgresql_windows(session, team_id, params, scope, limit, candidate_limit)
+    finally:
+        session.execute(_INDEX_SCANS)
+
+
+def _candidates(session: Session, statement: Select[Any], params: dict[str, object]) -> list[Row[Any]]:
+    """The planner prices the GIN bitmap far above its cost for these statements (large vectors,
+    weight restrictions) and walks the primary key instead, testing every row's vector in the id
+    window: ~100 ms where the BitmapAnd of GIN and the id range takes ~10 (docs/benchmarks-search.md).
+    So plain index scans are off while a candidates statement runs (bitmap scans are not)."""
+    session.execute(_NO_INDEX_SCANS)
+    return list(session.execute(statement, params))
+
+
+def _postgresql_windows(
+    session: Session,
+    team_id: str,
+    params: dict[str, object],
+    scope: ColumnElement[bool],
+    limit: int,
+    candidate_limit: int | None,
+) -> list[tuple[int, float]]:
     if candidate_limit is None:
-        return _best(list(session.execute(_pg_candidates(scope, window=False, newest=False), params)), limit)
+        return _best(_candidates(session, _pg_candidates(scope, window=False, newest=False), params), limit)
     sample = math.ceil(candidate_limit * SAMPLE_PER_CANDIDATE)
     # The team's newest lessons, and which of them the searcher may see and match: how dense the
     # matches are among the newest ids.
@@ -464,6 +497,7 @@ def _postgresql(
         .limit(bindparam("sample"))
         .subquery("r")
     )
+    session.execute(_INDEX_SCANS)
     recent = session.execute(
         select(
             func.count().label("walked"),
@@ -488,14 +522,14 @@ def _postgresql(
         if low <= high * (1 - MOST_OF_THE_REST):
             break
         window = {"low": low, "high": high, "candidates": candidate_limit - found}
-        rows = list(session.execute(_pg_candidates(scope, window=True, newest=True), {**params, **window}))
+        rows = _candidates(session, _pg_candidates(scope, window=True, newest=True), {**params, **window})
         ranked += rows
         found += int(rows[0].matches) if rows else 0
         if found >= candidate_limit:
             return _best(ranked, limit)
         high, density = low, found / (newest - low)
     statement = _pg_candidates(scope, window=False, newest=True)
-    return _best(list(session.execute(statement, {**params, "candidates": candidate_limit})), limit)
+    return _best(_candidates(session, statement, {**params, "candidates": candidate_limit}), limit)
 
 
 def _best(rows: list[Row[Any]], limit: int) -> list[tuple[int, float]]:
