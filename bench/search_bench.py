@@ -27,10 +27,11 @@ from sqlalchemy import insert, make_url, text
 from sqlalchemy.engine import URL
 
 from bench.common import after_postgresql_load, bench_database, percentiles, server_version, write_result
-from bot.lessons.search import query_terms, search
+from bot.lessons.search import parse_query, query_terms, search_lessons
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag, Vote
-from storage.lessons.search import CANDIDATE_LIMIT, like_search_lesson_ids, search_lesson_ids
+from storage.lessons.search import CANDIDATE_LIMIT, Filters, like_search_lesson_ids, rank
+from storage.lessons.visibility import AUTHOR, CHANNEL, WORKSPACE, Audience
 
 TARGET_P95_MS = 20.0
 SCHEMA = "bench_search"
@@ -42,6 +43,14 @@ SEED = 20260105
 # biggest. On SQLite the FTS index spans all teams, so fewer teams is the harder case (--teams 1).
 DEFAULT_TEAMS = 5
 QUERY_TEAM = "TBENCH0001"
+
+
+# Who may see what: most lessons are shared in public channels; channels 1-8 are private (their
+# lessons visible to members only), and some lessons are their authors' own notes. The searcher is in
+# two of the private channels, so every search filters by visibility as /lesson search does.
+CHANNELS = 40
+PRIVATE_CHANNELS = 8
+SEARCHER = Audience.person(QUERY_TEAM, "e" * 64, frozenset({"C00000001", "C00000002"}))
 
 
 def team_shares(count: int) -> dict[str, float]:
@@ -171,6 +180,10 @@ def _rows(
             body += " " + " ".join(f"#{tag}" for tag in tags)
         anonymous = rng.random() < 0.15
         created_at = start + step * lesson_id
+        channel = rng.randint(1, CHANNELS)
+        visibility = CHANNEL if channel <= PRIVATE_CHANNELS else WORKSPACE
+        if rng.random() < 0.05:
+            visibility = AUTHOR
         lesson: dict[str, Any] = {
             "id": lesson_id,
             "team_id": team_id,
@@ -182,7 +195,8 @@ def _rows(
             "to_improve": language.sentence(rng, 5, 25) if rng.random() < 0.5 else None,
             "tags_text": " ".join(tags),
             "source_link": None,
-            "channel_id": f"C{rng.randint(1, 40):08d}",
+            "channel_id": f"C{channel:08d}",
+            "visibility": visibility,
             "message_ts": f"{1672531200 + lesson_id * 900}.{lesson_id % 1000000:06d}",
             "prompt_post_id": None,
             "created_at": created_at,
@@ -268,6 +282,20 @@ def measure(
     return samples
 
 
+def _ids(session: Any, raw: str, candidate_limit: int | None = CANDIDATE_LIMIT) -> object:
+    """The ranking alone, as search() asks for it: the searcher's visibility, #tags, a page plus one."""
+    query = parse_query(raw)
+    return rank(
+        session,
+        QUERY_TEAM,
+        list(query.words),
+        audience=SEARCHER,
+        filters=Filters(tags=query.tags),
+        limit=11,
+        candidate_limit=candidate_limit,
+    )
+
+
 def _safe_url(url: URL | str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
@@ -307,17 +335,15 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         runs: dict[str, Runner] = {
-            "fts search()": lambda s, q: search(s, QUERY_TEAM, q),
-            "fts ids only": lambda s, q: search_lesson_ids(s, QUERY_TEAM, query_terms(q)),
+            "fts search()": lambda s, q: search_lessons(s, SEARCHER, parse_query(q)),
+            "fts ids only": lambda s, q: _ids(s, q),
             # Every match ranked, as before the recency bound: what the bound saves.
-            "fts ids, uncapped": lambda s, q: search_lesson_ids(
-                s, QUERY_TEAM, query_terms(q), candidate_limit=None
-            ),
+            "fts ids, uncapped": lambda s, q: _ids(s, q, candidate_limit=None),
             "like baseline": lambda s, q: like_search_lesson_ids(s, QUERY_TEAM, query_terms(q)),
         }
         samples = measure(database, queries, runs)
         with database.session() as session:
-            hits = [len(search(session, QUERY_TEAM, query)) for _, query in queries]
+            hits = [len(search_lessons(session, SEARCHER, parse_query(query)).hits) for _, query in queries]
             team_size = session.execute(
                 text("SELECT count(*) FROM lessons WHERE team_id = :t"), {"t": QUERY_TEAM}
             ).scalar_one()

@@ -43,9 +43,12 @@ from sqlalchemy.orm import Session
 
 from bench.common import bench_database, server_version, write_result
 from bot.core import tags as tagging
+from bot.lessons.search import parse_query
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag
-from storage.lessons.search import safe_terms, search_lesson_ids
+from storage.lessons.search import Filters, safe_terms
+from storage.lessons.search import rank as rank_lessons
+from storage.lessons.visibility import WORKSPACE, Audience
 
 RELEVANCE_DIR = Path(__file__).parent / "relevance"
 LESSONS = RELEVANCE_DIR / "lessons.json"
@@ -300,12 +303,32 @@ def _query_report(outcome: Outcome) -> dict[str, Any]:
 # --- running ---------------------------------------------------------------------------------------
 
 
+SEARCHER = "f" * 64  # the searcher's author hash: nobody's in the set, so they see workspace lessons
+
+
+def _search(session: Session, team_id: str, raw_query: str, *, partial: bool) -> list[int]:
+    query = parse_query(raw_query)
+    found = rank_lessons(
+        session,
+        team_id,
+        list(query.words),
+        audience=Audience.person(team_id, SEARCHER, frozenset()),
+        filters=Filters(tags=query.tags),
+        limit=K,
+        partial=partial,
+    )
+    return [hit.lesson_id for hit in found]
+
+
 def app_search(session: Session, team_id: str, raw_query: str) -> list[int]:
-    """Today's search, as `/lesson search` runs it: safe terms of what was typed, the top 10 ids."""
-    terms = safe_terms([raw_query])
-    if not terms:
-        return []
-    return [lesson_id for lesson_id, _ in search_lesson_ids(session, team_id, terms, limit=K)]
+    """Today's search, as `/lesson search` runs it: the query parsed (words, #tags), the top 10 ids the
+    searcher may see, lessons matching some of the words after those matching all."""
+    return _search(session, team_id, raw_query, partial=True)
+
+
+def strict_search(session: Session, team_id: str, raw_query: str) -> list[int]:
+    """The same without partial matches: only lessons matching every word and #tag."""
+    return _search(session, team_id, raw_query, partial=False)
 
 
 def store_lessons(database: Database, lessons: Sequence[SetLesson], team_id: str = TEAM) -> dict[int, str]:
@@ -323,6 +346,7 @@ def store_lessons(database: Database, lessons: Sequence[SetLesson], team_id: str
                 what_worked=(item.what_worked or "").strip() or None,
                 to_improve=(item.to_improve or "").strip() or None,
                 tags_text=" ".join(tags),
+                visibility=WORKSPACE,
                 created_at=START + timedelta(minutes=index),
             )
             lesson.tags = [LessonTag(tag=tag, team_id=team_id) for tag in tags]
@@ -460,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("The relevance set is not usable:", *problems, sep="\n  ", file=sys.stderr)
         return 2
-    searches: dict[str, SearchFunction] = {"app": app_search}
+    searches: dict[str, SearchFunction] = {"app": app_search, "strict": strict_search}
     for spec in args.search:
         name, search = load_search(spec)
         if name in searches:

@@ -21,7 +21,7 @@ from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.slack import QUICK_TIMEOUT_SECONDS, Conversation, error_code
-from bot.lessons import search, service, views, visibility, voting
+from bot.lessons import service, views, visibility, voting
 from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement
 from bot.lessons.ids import VoteKind, VoteSource
 from bot.lessons.service import DeletedLesson, LessonDraft
@@ -170,11 +170,6 @@ def react(
 
 
 # --- reading ---------------------------------------------------------------------------------------------
-
-
-def find_lessons(deps: Deps, team_id: str, query: str) -> list[ListedLesson]:
-    with deps.db.read_session() as session:
-        return search.search_lessons(session, team_id, query)
 
 
 def my_lessons(deps: Deps, team_id: str, user_id: str) -> list[ListedLesson]:

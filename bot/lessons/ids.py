@@ -95,3 +95,11 @@ class MetaKey(StrEnum):
     SOURCE_LINK = "l"
     PROMPT_POST = "p"
     LESSON = "i"
+
+
+class SearchAction(StrEnum):
+    MORE = "lesson_search_more"  # the next page of search results
+
+
+class SearchBlock(StrEnum):
+    MORE = "lesson_search_more"

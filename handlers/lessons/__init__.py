@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.lessons.ids import LessonAction, LessonCallback
-from handlers.lessons import actions, commands, events, forms
+from bot.lessons.ids import LessonAction, LessonCallback, SearchAction
+from handlers.lessons import actions, commands, events, forms, search
 
 # What this feature needs Slack to send; the manifest test checks manifest.json against these.
 COMMANDS = ("/lesson",)
@@ -32,5 +32,6 @@ def register(app: App) -> None:
     app.action(LessonAction.DELETE_KEPT)(actions.delete_kept)
     app.action(LessonAction.MANAGE)(actions.manage)
     app.action(LessonAction.SHARE_ELSEWHERE)(actions.share_elsewhere)
+    app.action(SearchAction.MORE)(search.more_results)
     app.event(EVENTS[0], matchers=[events.is_useful_reaction])(events.reaction_added)
     app.event(EVENTS[1], matchers=[events.is_useful_reaction])(events.reaction_removed)

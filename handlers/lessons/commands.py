@@ -19,7 +19,7 @@ from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape
 from bot.core.slack import Conversation
-from bot.lessons import flows, search_views, service, views
+from bot.lessons import flows, search_flows, search_views, service, views
 from bot.lessons.commands import LessonCommand, Verb, parse
 from bot.lessons.data import AUTHOR, PENDING, Placement
 from bot.lessons.views import ModalState
@@ -169,12 +169,14 @@ def _open_form(reply: Reply, deps: Deps, tr: Translator, asker: Asker, asked: Le
 
 
 def _search(reply: Reply, deps: Deps, tr: Translator, asker: Asker, asked: LessonCommand) -> None:
+    """`/lesson search <words, #tags, in:#channel, from:@person>`: ack first, the results follow
+    (who may see what, in:/from: names, authors' names and links ask Slack)."""
     if not asked.text:
         reply.now(search_views.search_what(tr))
         return
-    found = flows.find_lessons(deps, asker.team_id, asked.text)
-    rendered = search_views.search_results(tr, asked.text, found)
-    reply.now(rendered.text, rendered.blocks)
+    reply.now()
+    rendered = search_views.results(tr, search_flows.find(deps, asker.team_id, asker.user_id, asked.text))
+    reply.later(rendered.text, rendered.blocks)
 
 
 def _ask_delete(reply: Reply, deps: Deps, tr: Translator, asker: Asker, asked: LessonCommand) -> None:

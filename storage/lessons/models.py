@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, UTCDateTime
+from storage.lessons import search_index
 
 
 class Lesson(Base):
@@ -31,6 +32,11 @@ class Lesson(Base):
     visibility: Mapped[str] = mapped_column(String(16), default="pending")
     prompt_post_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What search finds the lesson by (storage.lessons.stemming): words, their ASCII folds and stems,
+    # written on every insert and on every change of the searched fields (storage.lessons.search_index).
+    search_body: Mapped[str] = mapped_column(Text, default=search_index.body_default)
+    search_tags: Mapped[str] = mapped_column(Text, default=search_index.tags_default)
+    search_tails: Mapped[str] = mapped_column(Text, default=search_index.tails_default)
 
     tags: Mapped[list[LessonTag]] = relationship(
         back_populates="lesson", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
@@ -42,6 +48,16 @@ class Lesson(Base):
         Index("ix_lessons_message", "team_id", "channel_id", "message_ts"),
         Index("ix_lessons_team_visibility", "team_id", "visibility", "channel_id"),
         Index("ix_lessons_team_id", "team_id", "id"),  # search: migration 0007
+        # Search: who may see a full-text match, by id, without the wide row (migration 0013).
+        Index(
+            "ix_lessons_search_scope",
+            "id",
+            "team_id",
+            "visibility",
+            "channel_id",
+            "author_hash",
+            "created_at",
+        ),
     )
 
 
@@ -73,6 +89,9 @@ class Vote(Base):
         UniqueConstraint("lesson_id", "user_id", "kind", name="uq_votes_lesson_user_kind"),
         Index("ix_votes_team_changed", "team_id", "changed_at"),
     )
+
+
+search_index.keep_current(Lesson)
 
 
 # The weekly digest reads a channel's lessons of a week and, for its 8-week trend, joins votes to the

@@ -1,123 +1,122 @@
 """Full-text search over lessons: FTS5 + bm25 on SQLite, tsvector + ts_rank on PostgreSQL.
 
-Callers pass terms already split by bot.lessons.search.query_terms; they are checked again here, because
-the match expression is the one place where text reaches a query language, and storage must not
-rely on its callers for that. Every value goes in as a bound parameter.
+Both read the same index, written in Python (storage.lessons.stemming) into `lessons.search_body` and
+`lessons.search_tags`: every word, its ASCII fold and its Norwegian and English stems. So a search
+finds the same lessons on both backends; only the scores differ (bm25 and ts_rank).
+
+A search word matches a lesson when a token of the lesson starts with the word as typed (or with what
+an ASCII word may stand for: "moete" → "mote", the index's fold of "møte") or with one of its stems,
+or, for a long word, when the lesson holds both parts of one of its splits ("kodegjennomgang" →
+"gjennomgang av koden"). Every word is required. When fewer lessons than asked for match every word,
+lessons matching some of them follow, marked `partial` (the view says so).
+
+Callers pass terms already split by bot.lessons.search; they are checked again here (`safe_terms`),
+because the match expression is the one place where text reaches a query language, and storage must
+not rely on its callers for that. Every value goes in as a bound parameter. Who may see a lesson is
+`storage.lessons.visibility.visible(audience)`, applied inside the ranked statements: a lesson the
+searcher may not see never takes a slot among the candidates or the results.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
 
+# Registers PostgreSQL's to_tsquery/ts_rank with SQLAlchemy before _TSQUERY below is built: built
+# earlier, func.to_tsquery() is a generic function that the PostgreSQL compiler refuses.
+from sqlalchemy.dialects import postgresql as _pg_functions  # noqa: F401
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import Join
+
+from storage.lessons import stemming
 from storage.lessons.models import Lesson
+from storage.lessons.visibility import Audience, visible
 
 MAX_TERMS = 8
-MAX_TERM_LENGTH = 40
+MAX_TERM_LENGTH = stemming.MAX_WORD
 MAX_LIMIT = 100
+MAX_COMPOUND = 20  # longer words are not split (each split costs two lookups)
 
-# A run of letters or digits of any script: no quote, '*', ':', '&', '|', '!', '(', '-', '^' or space
-# survives, so the expressions below can only ever be "word"* AND ... / 'word':* & ...
-_WORD = re.compile(r"[^\W_]+")
+# Ranking is bounded by recency: a search ranks only the newest CANDIDATE_LIMIT matches the searcher
+# may see (by id, which follows creation) and returns the best of those. Without the bound, a word
+# found in a third of a 100k-lesson team costs bm25/ts_rank plus a row lookup for each of ~38k
+# matches, and p95 misses 20 ms (docs/benchmarks-search.md). With fewer matches nothing changes.
+CANDIDATE_LIMIT = 1000
 
-# Ranking is bounded by recency: a search ranks only the team's newest CANDIDATE_LIMIT matches (by id,
-# which follows creation) and returns the best of those. Without the bound, a word found in a third of
-# a 100k-lesson team costs bm25/ts_rank plus a row lookup for each of ~38k matches, and p95 misses
-# 20 ms (docs/benchmarks-search.md). With fewer matches than the bound nothing changes: all are ranked.
-CANDIDATE_LIMIT = 2000
+# bm25 weights in FTS5 column order (search_body, search_tags, search_tails): a tag occurrence counts
+# as 3 body occurrences, so a tag match outranks a body match unless the body repeats the word 3+
+# times; a compound's tail (a "møte" inside "kundemøtet") counts half. bm25 is lower-is-better; it is
+# negated so every score here is higher-is-better. On PostgreSQL the tags are weight A (1.0), the
+# body B (0.4) and the tails C (0.2).
+_BM25_WEIGHTS = "1.0, 3.0, 0.5"
 
-# bm25 weights in FTS5 column order (text, what_worked, to_improve, tags_text): a tag occurrence
-# counts as 3 body occurrences (FTS5 sums the weighted counts, then saturates), so a tag match
-# outranks a body match unless the body repeats the word 3+ times. bm25 is lower-is-better; it is
-# negated so every score here is higher-is-better.
-# CROSS JOIN pins the FTS table as the outer loop, so SQLite never walks the team's lessons probing
-# the index once per row. The bound costs one walk down the match list from the newest rowid (FTS5
-# reads a doclist in rowid order cheaply), checking each match's team in the covering (team_id, id)
-# index rather than the wide lessons row, until the team's N-th newest match; ranking then gets
-# `rowid >= cutoff`, which FTS5 applies as a rowid range. Other teams' matches in that range are
-# dropped by the team join, so interleaved teams neither count towards N nor leak in.
-_SQLITE_RANK = """
-    SELECT l.id AS id, -bm25(lessons_fts, 1.0, 1.0, 1.0, 3.0) AS score
-    FROM lessons_fts CROSS JOIN lessons AS l ON l.id = lessons_fts.rowid
-    WHERE lessons_fts MATCH :match AND l.team_id = :team_id {newest}
-    ORDER BY score DESC, l.created_at DESC, l.id DESC
-    LIMIT :limit
-"""
-_SQLITE_NEWEST = """
-    AND lessons_fts.rowid >= coalesce((
-        SELECT f.rowid FROM lessons_fts AS f
-        CROSS JOIN lessons AS t INDEXED BY ix_lessons_team_id ON t.id = f.rowid
-        WHERE f.lessons_fts MATCH :match AND t.team_id = :team_id
-        ORDER BY f.rowid DESC LIMIT 1 OFFSET :skip
-    ), 0)
-"""
-_SQLITE_SEARCH = text(_SQLITE_RANK.format(newest=_SQLITE_NEWEST))
-_SQLITE_SEARCH_ALL = text(_SQLITE_RANK.format(newest=""))
-
-# ts_rank rather than ts_rank_cd: with the default weights (A = 1.0 for tags, B = 0.4 for the body)
-# ts_rank damps repeated occurrences, so a body that repeats a word still ranks below a tag match;
-# ts_rank_cd adds occurrences up linearly.
-# GIN cannot hand out the newest matches first, and every match it yields is fetched from the heap
-# (team, id, rank). So the newest N are looked for in an id window: the GIN bitmap ANDed with an id
-# range (pk or (team_id, id)), so that only matches inside the window are fetched. Each GIN scan
-# costs as much as the word's whole posting list (~10 ms for a prefix in 38% of 100k lessons), so
-# the first window is sized to hold N matches at once, from the share of matches among the team's
-# newest lessons (one short walk down the (team_id, id) index). If it falls short, the next window
-# is sized from what the windows found; when a window would cover most of what is left, or nothing
-# matched recently, one statement ranks the newest N of all matches instead. Each window returns its
-# best `limit` among its newest `candidates` and how many matches that is, so merging the windows'
-# best gives exactly the best among the newest N.
-_POSTGRESQL_RECENT = text(
-    """
-    SELECT count(*) AS walked, min(r.id) AS oldest, max(r.id) AS newest,
-           count(*) FILTER (WHERE r.search_vector @@ q.query) AS matches
-    FROM (
-        SELECT id, search_vector FROM lessons WHERE team_id = :team_id ORDER BY id DESC LIMIT :sample
-    ) AS r, to_tsquery('simple', :tsquery) AS q(query)
-    """
+_FTS = table(
+    "lessons_fts",
+    column("rowid", Integer),
+    column("lessons_fts"),  # FTS5's hidden column named like the table: MATCH and bm25 take it
+    column("search_body"),
+    column("search_tags"),
+    column("search_tails"),
 )
-_POSTGRESQL_RANK = """
-    SELECT c.id AS id, c.score AS score, c.created_at AS created_at, count(*) OVER () AS matches
-    FROM (
-        SELECT l.id, l.created_at, ts_rank(l.search_vector, q.query) AS score
-        FROM lessons AS l, to_tsquery('simple', :tsquery) AS q(query)
-        WHERE l.team_id = :team_id AND l.search_vector @@ q.query {window}
-        {newest}
-    ) AS c
-    ORDER BY c.score DESC, c.created_at DESC, c.id DESC
-    LIMIT :limit
-"""
-_NEWEST_FIRST = "ORDER BY l.id DESC LIMIT :candidates"
-_POSTGRESQL_WINDOW = text(
-    _POSTGRESQL_RANK.format(window="AND l.id > :low AND l.id <= :high", newest=_NEWEST_FIRST)
-)
-_POSTGRESQL_NEWEST = text(_POSTGRESQL_RANK.format(window="", newest=_NEWEST_FIRST))
-_POSTGRESQL_ALL = text(_POSTGRESQL_RANK.format(window="", newest=""))
-SAMPLE_PER_CANDIDATE = 0.25  # newest lessons walked to guess the density: 500 for N = 2000, ~1 ms
-WINDOW_MARGIN = 1.3  # windows cover 30% more ids than the density asks for
-MOST_OF_THE_REST = 0.75  # a window over more than this share of the ids left: rank all matches
-MAX_WINDOWS = 3
+_LESSONS = Lesson.__table__
+_VECTOR: ColumnElement[Any] = literal_column("lessons.search_vector")
+_NO_INDEX_SCANS = text("SET LOCAL enable_indexscan = off")
+_INDEX_SCANS = text("SET LOCAL enable_indexscan = on")
+_TSQUERY = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("tsquery"))
 
 
-def _fold(word: str) -> str:
-    # Simple, one-character-at-a-time lowercasing, as FTS5's unicode61 and PostgreSQL's parser do:
-    # str.casefold would turn 'straße' into 'strasse', which neither index contains.
-    return "".join(ch if len(low := ch.lower()) != 1 else low for ch in word)
+class _CrossJoin(Join):
+    """FROM lessons_fts CROSS JOIN lessons: SQLite keeps the left table of a CROSS JOIN as the outer
+    loop, so it walks the full-text matches and looks each lesson up by id, and never walks the team's
+    lessons probing the full-text index once per row (which the visibility index would tempt it to)."""
+
+    inherit_cache = True
+
+
+@compiles(_CrossJoin)
+def _compile_cross_join(element: _CrossJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    # Each match's lesson is looked up in the narrow ix_lessons_search_scope (id first, then what
+    # visible() and the ordering read) rather than in the wide row: half the cost of a walk.
+    joined = str(compiler.visit_join(element, **kw))  # type: ignore[no-untyped-call]
+    return joined.replace(
+        " JOIN lessons ON ", " CROSS JOIN lessons INDEXED BY ix_lessons_search_scope ON ", 1
+    )
+
+
+_SQLITE_FROM = _CrossJoin(_FTS, _LESSONS, _LESSONS.c.id == _FTS.c.rowid)
+
+
+# --- terms and match expressions ---------------------------------------------------------------------
 
 
 def safe_terms(terms: Sequence[str]) -> list[str]:
-    """Terms reduced to case-folded NFC words (letters and digits of any script only), without
+    """Terms reduced to lowercased NFC words (letters and digits of any script only), without
     duplicates, at most 8 of at most 40 characters each."""
     found: list[str] = []
     for term in terms:
-        for match in _WORD.finditer(unicodedata.normalize("NFC", term)):
-            word = _fold(match.group())[:MAX_TERM_LENGTH]
+        for word in stemming.words(term):
             if word not in found:
                 found.append(word)
                 if len(found) == MAX_TERMS:
@@ -125,18 +124,211 @@ def safe_terms(terms: Sequence[str]) -> list[str]:
     return found
 
 
+def _safe_tags(tags: Sequence[str]) -> list[list[str]]:
+    """Each tag as its words ("code-review" → [code, review]), at most MAX_TERMS tags."""
+    found: list[list[str]] = []
+    for tag in tags:
+        words = safe_terms([tag])
+        if words and words not in found:
+            found.append(words)
+    return found[:MAX_TERMS]
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a lesson must contain: every word (anywhere) and every tag's words (in its tags)."""
+
+    words: tuple[stemming.SearchWord, ...] = ()
+    tags: tuple[tuple[stemming.Alternatives, ...], ...] = ()
+
+    @classmethod
+    def of(cls, terms: Sequence[str], tags: Sequence[str] = ()) -> Match:
+        required = stemming.required(safe_terms(terms))
+        return cls(
+            tuple(stemming.search_word(w, compounds=len(w) <= MAX_COMPOUND) for w in required),
+            tuple(tuple(stemming.alternatives(w) for w in words) for words in _safe_tags(tags)),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.tags)
+
+    def relaxed(self) -> Match | None:
+        """The same words and tag words, any one of them enough, a long word's splits or head enough
+        for it (see `fts5(any_of=True)`); None when there is nothing to relax."""
+        loose = any(w.splits or w.heads.prefixes or w.heads.exact for w in self.words)
+        return self if len(self.words) > 1 or self.tags or loose else None
+
+    # FTS5: a token prefix is "word"*; a group is (a OR b); words are ANDed.
+    def fts5(self, *, any_of: bool = False) -> str:
+        return _combine(self, any_of, _Fts5Syntax)
+
+    # to_tsquery: 'word':* ; tags only in weight A: 'word':*A.
+    def tsquery(self, *, any_of: bool = False) -> str:
+        return _combine(self, any_of, _TsquerySyntax)
+
+
+class _Fts5Syntax:
+    AND, OR = " AND ", " OR "
+
+    @staticmethod
+    def group(prefixes: Sequence[str], exact: Sequence[str], tails: Sequence[str], tag: bool) -> str:
+        tokens = [f'"{p}"*' for p in prefixes] + [f'"{t}"' for t in exact]
+        where = "{search_tags}" if tag else "{search_body search_tags}"
+        parts = [f"{where} : ({' OR '.join(tokens)})"] if tokens else []
+        if tails and not tag:
+            parts.append("{search_tails} : (" + " OR ".join(f'"{t}"' for t in tails) + ")")
+        return "(" + " OR ".join(parts) + ")"
+
+    @staticmethod
+    def but_not(expression: str, excluded: str) -> str:
+        return f"{expression} NOT {excluded}"
+
+
+class _TsquerySyntax:
+    AND, OR = " & ", " | "
+
+    @staticmethod
+    def group(prefixes: Sequence[str], exact: Sequence[str], tails: Sequence[str], tag: bool) -> str:
+        weights = "A" if tag else "AB"
+        tokens = [f"'{p}':*{weights}" for p in prefixes] + [f"'{t}':{weights}" for t in exact]
+        if not tag:
+            tokens += [f"'{t}':C" for t in tails]
+        return "(" + " | ".join(tokens) + ")"
+
+    @staticmethod
+    def but_not(expression: str, excluded: str) -> str:
+        return f"{expression} & !{excluded}"
+
+
+Syntax = type[_Fts5Syntax | _TsquerySyntax]
+
+
+def _alternatives(alts: stemming.Alternatives, syntax: Syntax, tag: bool) -> str:
+    return syntax.group(alts.tokens(), alts.exact_tokens(), sorted(set(alts.tails)), tag)
+
+
+def _word(word: stemming.SearchWord, syntax: Syntax, *, loose: bool = False) -> str:
+    """The word itself; loosely also as both parts of a split, or as its head. The loose forms cost
+    the most (a dozen splits of a long word) and find the least, so they run only when the word
+    itself found fewer lessons than asked for."""
+    options = [_alternatives(word.whole, syntax, False)]
+    if loose:
+        for head, tail in word.splits:
+            options.append(
+                f"({_alternatives(head, syntax, False)}{syntax.AND}{_alternatives(tail, syntax, False)})"
+            )
+        if word.heads.prefixes or word.heads.exact:
+            options.append(_alternatives(word.heads, syntax, False))
+    return options[0] if len(options) == 1 else "(" + syntax.OR.join(options) + ")"
+
+
+def _tag(tag: tuple[stemming.Alternatives, ...], syntax: Syntax) -> str:
+    return "(" + syntax.AND.join(_alternatives(a, syntax, True) for a in tag) + ")"
+
+
+def _combine(match: Match, any_of: bool, syntax: Syntax) -> str:
+    strict = [_word(w, syntax) for w in match.words] + [_tag(t, syntax) for t in match.tags]
+    every = "(" + syntax.AND.join(strict) + ")"
+    if not any_of:
+        return every
+    # Some of the words: each word anywhere, each tag's words as words (mentioned, if not tagged).
+    loose = [_word(w, syntax, loose=True) for w in match.words] + [
+        _alternatives(a, syntax, False) for tag in match.tags for a in tag
+    ]
+    return syntax.but_not("(" + syntax.OR.join(loose) + ")", every)
+
+
 def fts5_match(terms: Sequence[str]) -> str:
-    """FTS5 query: every term a quoted prefix ("word"*), implicitly ANDed."""
-    return " ".join(f'"{term}"*' for term in safe_terms(terms))
+    """FTS5 query requiring every term (kept for callers and tests of the expression)."""
+    match = Match.of(terms)
+    return match.fts5() if match else ""
 
 
 def tsquery(terms: Sequence[str]) -> str:
-    """to_tsquery input: every term a quoted prefix ('word':*), ANDed."""
-    return " & ".join(f"'{term}':*" for term in safe_terms(terms))
+    """to_tsquery input requiring every term."""
+    match = Match.of(terms)
+    return match.tsquery() if match else ""
+
+
+# --- filters -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides its words: lessons with these #tags, shared in one channel, or
+    written by one person (never an anonymous lesson: its author is nobody's to find)."""
+
+    tags: tuple[str, ...] = ()
+    channel_id: str | None = None
+    author_ids: tuple[str, ...] = ()  # one person may answer to a name shared with others
+
+    @property
+    def narrows(self) -> bool:
+        """A filter that makes sense without words: in: or from:."""
+        return self.channel_id is not None or bool(self.author_ids)
+
+    def clause(self) -> ColumnElement[bool]:
+        conditions: list[ColumnElement[bool]] = []
+        if self.channel_id is not None:
+            conditions.append(Lesson.channel_id == self.channel_id)
+        if self.author_ids:
+            authors = sorted(set(self.author_ids))
+            conditions.append(and_(Lesson.author_id.in_(authors), Lesson.anonymous.is_(False)))
+        return and_(true(), *conditions)
+
+
+def _scope(team_id: str, audience: Audience | None, filters: Filters) -> ColumnElement[bool]:
+    """The team's lessons the audience may see, narrowed by the filters. `audience` None: every
+    lesson of the team (benchmarks and tests of ranking only; nothing shown to a person passes None)."""
+    if audience is not None and audience.team_id != team_id:
+        raise ValueError("the audience is of another workspace")
+    seen = visible(audience) if audience is not None else Lesson.team_id == team_id
+    return and_(seen, filters.clause())
+
+
+@dataclass(frozen=True)
+class Ranked:
+    lesson_id: int
+    score: float
+    partial: bool = False  # matches some of the words only
 
 
 def _clamp(limit: int) -> int:
     return max(1, min(limit, MAX_LIMIT))
+
+
+def rank(
+    session: Session,
+    team_id: str,
+    terms: Sequence[str],
+    *,
+    audience: Audience | None,
+    filters: Filters = Filters(),  # frozen, never mutated
+    limit: int = 10,
+    offset: int = 0,
+    candidate_limit: int | None = CANDIDATE_LIMIT,
+    partial: bool = True,
+) -> list[Ranked]:
+    """The lessons `audience` may see that match every term (and the filters), best first, newest
+    first among equal scores: the best among the newest `candidate_limit` such lessons (all if None).
+    When fewer than offset + limit match every term, lessons matching some of them follow (`partial`).
+    Without terms or tags, the filtered lessons newest first. Nothing to search for gives []."""
+    if candidate_limit is not None and candidate_limit < 1:
+        raise ValueError("candidate_limit must be at least 1")
+    limit, offset = _clamp(limit), max(0, min(offset, MAX_LIMIT))
+    match = Match.of(terms, filters.tags)
+    scope = _scope(team_id, audience, filters)
+    if not match:
+        if not filters.narrows:
+            return []
+        return _newest(session, scope, limit, offset)
+    wanted = offset + limit
+    found = [Ranked(i, s) for i, s in _ranked(session, team_id, match, False, scope, wanted, candidate_limit)]
+    relaxed = match.relaxed() if partial else None
+    if len(found) < wanted and relaxed is not None:
+        more = _ranked(session, team_id, relaxed, True, scope, wanted - len(found), candidate_limit)
+        found += [Ranked(i, s, partial=True) for i, s in more]
+    return found[offset:wanted]
 
 
 def search_lesson_ids(
@@ -145,38 +337,183 @@ def search_lesson_ids(
     terms: list[str],
     limit: int = 10,
     candidate_limit: int | None = CANDIDATE_LIMIT,
+    *,
+    audience: Audience | None = None,
 ) -> list[tuple[int, float]]:
-    """(lesson id, score) of the team's lessons containing every term as a word prefix: the best
-    among the newest `candidate_limit` such lessons (all of them if None), best first, newest first
-    among equal scores. No usable term gives []."""
-    if not safe_terms(terms):
-        return []
-    if candidate_limit is not None and candidate_limit < 1:
-        raise ValueError("candidate_limit must be at least 1")
-    limit = _clamp(limit)
+    """(lesson id, score) of the team's lessons matching every term, best first: `rank` without
+    partial matches. `audience` None ranks every lesson of the team (benchmarks, tests)."""
+    found = rank(
+        session,
+        team_id,
+        terms,
+        audience=audience,
+        limit=limit,
+        candidate_limit=candidate_limit,
+        partial=False,
+    )
+    return [(hit.lesson_id, hit.score) for hit in found]
+
+
+def _newest(session: Session, scope: ColumnElement[bool], limit: int, offset: int) -> list[Ranked]:
+    statement = select(Lesson.id).where(scope).order_by(Lesson.id.desc()).limit(limit).offset(offset)
+    return [Ranked(int(lesson_id), 0.0) for lesson_id in session.scalars(statement)]
+
+
+def _ranked(
+    session: Session,
+    team_id: str,
+    match: Match,
+    any_of: bool,
+    scope: ColumnElement[bool],
+    limit: int,
+    candidate_limit: int | None,
+) -> list[tuple[int, float]]:
     if session.get_bind().dialect.name == "postgresql":
-        return _postgresql_search(session, team_id, tsquery(terms), limit, candidate_limit)
-    params = {"match": fts5_match(terms), "team_id": team_id, "limit": limit}
-    if candidate_limit is None:
-        rows = session.execute(_SQLITE_SEARCH_ALL, params)
-    else:
-        rows = session.execute(_SQLITE_SEARCH, {**params, "skip": candidate_limit - 1})
-    return [(int(row.id), float(row.score)) for row in rows]
+        return _postgresql(session, team_id, match.tsquery(any_of=any_of), scope, limit, candidate_limit)
+    return _sqlite(session, match.fts5(any_of=any_of), scope, limit, candidate_limit)
 
 
-def _postgresql_search(
-    session: Session, team_id: str, query: str, limit: int, candidate_limit: int | None
+# --- SQLite --------------------------------------------------------------------------------------------
+
+
+def _sqlite(
+    session: Session, expression: str, scope: ColumnElement[bool], limit: int, candidate_limit: int | None
 ) -> list[tuple[int, float]]:
-    params: dict[str, object] = {"tsquery": query, "team_id": team_id, "limit": limit}
+    matches = and_(_FTS.c.lessons_fts.op("MATCH")(bindparam("match")), scope)
+    params: dict[str, object] = {"match": expression}
+    if candidate_limit is not None:
+        # The newest N-th match the searcher may see: one walk down the match list from the newest rowid
+        # (FTS5 reads a doclist in rowid order cheaply), each lesson looked up by id; ranking then gets
+        # `rowid >= cutoff`, which FTS5 applies as a rowid range.
+        cutoff = session.scalar(
+            select(_FTS.c.rowid)
+            .select_from(_SQLITE_FROM)
+            .where(matches)
+            .order_by(_FTS.c.rowid.desc())
+            .limit(1)
+            .offset(candidate_limit - 1),
+            params,
+        )
+        if cutoff is not None:
+            matches = and_(matches, _FTS.c.rowid >= cutoff)
+    score = (-func.bm25(_FTS.c.lessons_fts, literal_column(_BM25_WEIGHTS))).label("score")
+    statement = (
+        select(_LESSONS.c.id, score)
+        .select_from(_SQLITE_FROM)
+        .where(matches)
+        .order_by(score.desc(), _LESSONS.c.created_at.desc(), _LESSONS.c.id.desc())
+        .limit(limit)
+    )
+    return [(int(row.id), float(row.score)) for row in session.execute(statement, params)]
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------------
+
+# ts_rank rather than ts_rank_cd: with the default weights (A = 1.0 for tags, B = 0.4 for the body)
+# ts_rank damps repeated occurrences, so a body that repeats a word still ranks below a tag match.
+# GIN cannot hand out the newest matches first, and every match it yields is fetched from the heap
+# (team, id, rank). So the newest N are looked for in an id window: the GIN bitmap ANDed with an id
+# range (pk or (team_id, id)), so that only matches inside the window are fetched. Each GIN scan
+# costs as much as the word's whole posting list, so the first window is sized to hold N matches at
+# once, from the share of matches among the team's newest lessons (one short walk down the
+# (team_id, id) index). If it falls short, the next window is sized from what the windows found;
+# when a window would cover most of what is left, or nothing matched recently, one statement ranks
+# the newest N of all matches instead. Each window returns its best `limit` among its newest
+# `candidates` and how many matches that is, so merging the windows' best gives exactly the best
+# among the newest N.
+SAMPLE_PER_CANDIDATE = 0.25  # newest lessons walked to guess the density: 500 for N = 2000, ~1 ms
+WINDOW_MARGIN = 1.3  # windows cover 30% more ids than the density asks for
+MOST_OF_THE_REST = 0.75  # a window over more than this share of the ids left: rank all matches
+MAX_WINDOWS = 3
+
+
+@dataclass
+class _Window:
+    rows: list[Row[Any]] = field(default_factory=list)
+    found: int = 0
+
+
+def _pg_candidates(scope: ColumnElement[bool], *, window: bool, newest: bool) -> Select[Any]:
+    conditions = [scope, _VECTOR.op("@@")(_TSQUERY)]
+    if window:
+        conditions += [Lesson.id > bindparam("low"), Lesson.id <= bindparam("high")]
+    inner = select(Lesson.id, Lesson.created_at, func.ts_rank(_VECTOR, _TSQUERY).label("score")).where(
+        *conditions
+    )
+    if newest:
+        # `id + 0`: ordered by id, but not by walking the primary key backwards and testing every
+        # row's vector (the planner's choice for plain `id DESC`, ~100 ms): the GIN bitmap, ANDed
+        # with the id window, finds the matches, and only those are sorted.
+        inner = inner.order_by((Lesson.id + 0).desc()).limit(bindparam("candidates"))
+    c = inner.subquery("c")
+    return (
+        select(c.c.id, c.c.score, c.c.created_at, func.count().over().label("matches"))
+        .order_by(c.c.score.desc(), c.c.created_at.desc(), c.c.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
+def _postgresql(
+    session: Session,
+    team_id: str,
+    query: str,
+    scope: ColumnElement[bool],
+    limit: int,
+    candidate_limit: int | None,
+) -> list[tuple[int, float]]:
+    params: dict[str, object] = {"tsquery": query, "limit": limit}
+    try:
+        return _postgresql_windows(session, team_id, params, scope, limit, candidate_limit)
+    finally:
+        session.execute(_INDEX_SCANS)
+
+
+def _candidates(session: Session, statement: Select[Any], params: dict[str, object]) -> list[Row[Any]]:
+    """The planner prices the GIN bitmap far above its cost for these statements (large vectors,
+    weight restrictions) and walks the primary key instead, testing every row's vector in the id
+    window: ~100 ms where the BitmapAnd of GIN and the id range takes ~10 (docs/benchmarks-search.md).
+    So plain index scans are off while a candidates statement runs (bitmap scans are not)."""
+    session.execute(_NO_INDEX_SCANS)
+    return list(session.execute(statement, params))
+
+
+def _postgresql_windows(
+    session: Session,
+    team_id: str,
+    params: dict[str, object],
+    scope: ColumnElement[bool],
+    limit: int,
+    candidate_limit: int | None,
+) -> list[tuple[int, float]]:
     if candidate_limit is None:
-        return _best(list(session.execute(_POSTGRESQL_ALL, params)), limit)
+        return _best(_candidates(session, _pg_candidates(scope, window=False, newest=False), params), limit)
     sample = math.ceil(candidate_limit * SAMPLE_PER_CANDIDATE)
-    recent = session.execute(_POSTGRESQL_RECENT, {**params, "sample": sample}).one()
+    # The team's newest lessons, and which of them the searcher may see and match: how dense the
+    # matches are among the newest ids.
+    recent_rows = (
+        select(Lesson.id, _VECTOR.label("search_vector"), scope.label("seen"))
+        .where(Lesson.team_id == bindparam("team_id"))
+        .order_by(Lesson.id.desc())
+        .limit(bindparam("sample"))
+        .subquery("r")
+    )
+    session.execute(_INDEX_SCANS)
+    recent = session.execute(
+        select(
+            func.count().label("walked"),
+            func.min(recent_rows.c.id).label("oldest"),
+            func.max(recent_rows.c.id).label("newest"),
+            func.count()
+            .filter(and_(recent_rows.c.seen, recent_rows.c.search_vector.op("@@")(_TSQUERY)))
+            .label("matches"),
+        ),
+        {**params, "sample": sample, "team_id": team_id},
+    ).one()
     if not recent.walked:
         return []
     ranked: list[Row[Any]] = []
     found, newest = 0, int(recent.newest)
-    high, density = newest, recent.matches / (newest - recent.oldest + 1)  # team matches per id
+    high, density = newest, recent.matches / (newest - recent.oldest + 1)  # matches per id
     # A team with fewer lessons than the sample falls through: it has few matches, rank them all.
     for _ in range(MAX_WINDOWS if recent.walked == sample else 0):
         if density == 0:
@@ -185,19 +522,73 @@ def _postgresql_search(
         if low <= high * (1 - MOST_OF_THE_REST):
             break
         window = {"low": low, "high": high, "candidates": candidate_limit - found}
-        rows = list(session.execute(_POSTGRESQL_WINDOW, {**params, **window}))
+        rows = _candidates(session, _pg_candidates(scope, window=True, newest=True), {**params, **window})
         ranked += rows
         found += int(rows[0].matches) if rows else 0
         if found >= candidate_limit:
             return _best(ranked, limit)
         high, density = low, found / (newest - low)
-    rows = list(session.execute(_POSTGRESQL_NEWEST, {**params, "candidates": candidate_limit}))
-    return _best(rows, limit)
+    statement = _pg_candidates(scope, window=False, newest=True)
+    return _best(_candidates(session, statement, {**params, "candidates": candidate_limit}), limit)
 
 
 def _best(rows: list[Row[Any]], limit: int) -> list[tuple[int, float]]:
     rows.sort(key=lambda row: (row.score, row.created_at, row.id), reverse=True)
     return [(int(row.id), float(row.score)) for row in rows[:limit]]
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """The columns a search result shows, without the ORM entity."""
+
+    id: int
+    team_id: str
+    text: str
+    tags_text: str
+    anonymous: bool
+    author_id: str | None
+    channel_id: str | None
+    message_ts: str | None
+    source_link: str | None
+    visibility: str
+    created_at: datetime
+
+
+def result_rows(session: Session, lesson_ids: Sequence[int]) -> dict[int, ResultRow]:
+    """The lessons with these ids by id, whichever team they belong to: the caller checks the team.
+    By lesson id only: with team_id in the WHERE clause SQLite picks the team index and walks every
+    lesson of the team. Plain columns: one query, no selectin load of LessonTag."""
+    if not lesson_ids:
+        return {}
+    statement = select(
+        Lesson.id,
+        Lesson.team_id,
+        Lesson.text,
+        Lesson.tags_text,
+        Lesson.anonymous,
+        Lesson.author_id,
+        Lesson.channel_id,
+        Lesson.message_ts,
+        Lesson.source_link,
+        Lesson.visibility,
+        Lesson.created_at,
+    ).where(Lesson.id.in_(list(lesson_ids)))
+    return {
+        int(row.id): ResultRow(
+            id=int(row.id),
+            team_id=row.team_id,
+            text=row.text,
+            tags_text=row.tags_text,
+            anonymous=bool(row.anonymous),
+            author_id=row.author_id,
+            channel_id=row.channel_id,
+            message_ts=row.message_ts,
+            source_link=row.source_link,
+            visibility=row.visibility,
+            created_at=row.created_at,
+        )
+        for row in session.execute(statement)
+    }
 
 
 def like_search_lesson_ids(session: Session, team_id: str, terms: list[str], limit: int = 10) -> list[int]:
@@ -208,7 +599,7 @@ def like_search_lesson_ids(session: Session, team_id: str, terms: list[str], lim
         return []
     columns = (Lesson.text, Lesson.what_worked, Lesson.to_improve, Lesson.tags_text)
     # safe_terms leaves no '%' or '_', so the pattern needs no escaping.
-    conditions = [or_(*(func.lower(column).like(f"%{word}%") for column in columns)) for word in words]
+    conditions = [or_(*(func.lower(col).like(f"%{word}%") for col in columns)) for word in words]
     statement = (
         select(Lesson.id)
         .where(Lesson.team_id == team_id, and_(*conditions))

@@ -213,7 +213,7 @@ def test_benchmark_runs_on_sqlite_and_writes_results(
     assert report["backend"] == "sqlite"
     assert report["lessons"] == len(LESSONS) and report["queries"] == len(QUERIES)
     assert report["k"] == 10 and report["measured_at"]
-    assert set(report["searches"]) == {"app", "nothing"}
+    assert set(report["searches"]) == {"app", "strict", "nothing"}  # strict: without partial matches
     app = report["searches"]["app"]
     assert list(app["categories"]) == list(sq.CATEGORIES)
     for category in sq.CATEGORIES:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import handlers.lessons
-from bot.lessons.ids import LessonAction, LessonCallback
+from bot.lessons.ids import LessonAction, LessonCallback, SearchAction
 
 
 class Wiring:
@@ -59,6 +59,7 @@ def test_register_wires_named_module_level_listeners() -> None:
         ("action", LessonAction.DELETE_KEPT): "delete_kept",
         ("action", LessonAction.MANAGE): "manage",
         ("action", LessonAction.SHARE_ELSEWHERE): "share_elsewhere",
+        ("action", SearchAction.MORE): "more_results",
         ("event", "reaction_added"): "reaction_added",
         ("event", "reaction_removed"): "reaction_removed",
     }

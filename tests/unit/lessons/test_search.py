@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from bot.lessons.data import ListedLesson
-from bot.lessons.search import SEARCH_LIMIT, SearchHit, query_terms, search, search_lessons
+from bot.lessons.ids import SearchAction
+from bot.lessons.search import SEARCH_LIMIT, SearchHit, parse_query, query_terms, search_lessons
 from storage.db import Database
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.search import like_search_lesson_ids, search_lesson_ids
+from storage.lessons.visibility import AUTHOR, CHANNEL, PENDING, WORKSPACE, Audience
 
 T1, T2 = "T1", "T2"
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -30,6 +33,9 @@ def add(
     anonymous: bool = False,
     author_id: str | None = "U1",
     created_at: datetime | None = None,
+    visibility: str = WORKSPACE,
+    channel_id: str | None = "C1",
+    author_hash: str = "a" * 64,
 ) -> int:
     """Insert a lesson; without `created_at` each one is a minute newer than the last."""
     _clock["n"] += 1
@@ -37,13 +43,14 @@ def add(
         lesson = Lesson(
             team_id=team_id,
             author_id=author_id,
-            author_hash="a" * 64,
+            author_hash=author_hash,
             anonymous=anonymous,
             text=text,
             what_worked=what_worked,
             to_improve=to_improve,
             tags_text=" ".join(tags),
-            channel_id="C1",
+            channel_id=channel_id,
+            visibility=visibility,
             message_ts=f"1700000000.{_clock['n']:06d}",
             created_at=created_at or START + timedelta(minutes=_clock["n"]),
             tags=[LessonTag(tag=tag, team_id=team_id) for tag in tags],
@@ -53,13 +60,32 @@ def add(
         return lesson.id
 
 
-def find(db: Database, query: str, team_id: str = T1, limit: int = 10) -> list[SearchHit]:
+SEARCHER = "s" * 64  # nobody's author hash: sees the workspace's lessons only
+
+
+def everyone(team_id: str = T1, channels: frozenset[str] = frozenset()) -> Audience:
+    return Audience.person(team_id, SEARCHER, channels)
+
+
+def find(
+    db: Database, query: str, team_id: str = T1, limit: int = 10, audience: Audience | None = None
+) -> list[SearchHit]:
     with db.session() as session:
-        return search(session, team_id, query, limit)
+        return search_lessons(
+            session, audience or everyone(team_id), parse_query(query), page_size=limit
+        ).hits
 
 
 def ids(db: Database, query: str, team_id: str = T1, limit: int = 10) -> list[int]:
-    return [hit.lesson_id for hit in find(db, query, team_id, limit)]
+    """The lessons matching every word (partial matches, which follow them, left out)."""
+    return [hit.lesson_id for hit in find(db, query, team_id, limit) if not hit.partial]
+
+
+def partial_ids(db: Database, query: str, team_id: str = T1, limit: int = 10) -> list[int]:
+    """The lessons matching only some of the words, shown after the others."""
+    hits = find(db, query, team_id, limit)
+    assert [hit.partial for hit in hits] == sorted(hit.partial for hit in hits), "partial matches come last"
+    return [hit.lesson_id for hit in hits if hit.partial]
 
 
 # --- query_terms ---------------------------------------------------------------------------------
@@ -159,6 +185,12 @@ def test_all_terms_must_match(db: Database) -> None:
     assert ids(db, "deploy monday") == [monday]
     assert sorted(ids(db, "deploy")) == sorted([friday, monday])
     assert ids(db, "friday monday") == []
+    # After the lessons with every word, those with some of them, marked as such.
+    assert partial_ids(db, "deploy friday") == [monday]
+    assert sorted(partial_ids(db, "friday monday")) == sorted([friday, monday])
+    with db.session() as session:  # the ranking itself requires every word
+        assert [i for i, _ in search_lesson_ids(session, T1, ["deploy", "friday"])] == [friday]
+        assert search_lesson_ids(session, T1, ["friday", "monday"]) == []
 
 
 def test_team_isolation(db: Database) -> None:
@@ -206,9 +238,9 @@ def test_injection_attempts_are_just_words(db: Database, raw: str, expect_found:
     target = add(db, "We met near the foo bar")
     add(db, "OR 1=1 is in another team's lesson", team_id=T2)
 
-    hits = find(db, raw)
+    hits = find(db, raw)  # partial matches too: every kind of statement runs
     assert isinstance(hits, list)
-    assert [hit.lesson_id for hit in hits] == ([target] if expect_found else [])
+    assert ids(db, raw) == ([target] if expect_found else [])
     with db.session() as session:  # the table is still there and intact
         assert session.scalar(select(func.count()).select_from(Lesson)) == 2
 
@@ -274,10 +306,27 @@ def test_search_lessons_lists_the_best_ten_as_plain_data(db: Database) -> None:
             Vote(team_id=T1, lesson_id=anonymous, user_id="U9", kind="applied", active=True, changed_at=START)
         )
     with db.session() as session:
-        listed = search_lessons(session, T1, "pairing")
-        assert search_lessons(session, T2, "pairing") == []
+        page = search_lessons(session, everyone(T1), parse_query("pairing"))
+        assert search_lessons(session, everyone(T2), parse_query("pairing")).hits == []
+    listed = page.hits
     assert len(listed) == SEARCH_LIMIT
-    assert listed[0] == ListedLesson(anonymous, "Pairing keeps us honest", ["pairing"], True, "C1", 0, 1)
+    assert page.has_more
+    first = listed[0]
+    assert (first.lesson_id, first.text, first.tags, first.anonymous) == (
+        anonymous,
+        "Pairing keeps us honest",
+        ["pairing"],
+        True,
+    )
+    assert (first.useful, first.applied) == (0, 1)
+    # An anonymous lesson never shows where it was shared, nor who wrote it (issue 9 §1).
+    assert (first.author_id, first.channel_id, first.channel_shown, first.message_ts) == (
+        None,
+        None,
+        False,
+        None,
+    )
+    assert (listed[1].channel_id, listed[1].channel_shown) == ("C1", True)
 
 
 def test_hit_fields(db: Database) -> None:
@@ -420,3 +469,316 @@ def test_bound_must_be_positive(db: Database) -> None:
     add(db, "Something to find")
     with db.session() as session, pytest.raises(ValueError):
         search_lesson_ids(session, T1, ["something"], candidate_limit=0)
+
+
+# --- stemming, folding, stop words, compounds (issue 9 §2) -------------------------------------------
+
+
+def test_inflections_find_each_other_in_both_languages(db: Database) -> None:
+    prosjekt = add(db, "Prosjektene våre sprekker på estimater")
+    deploy = add(db, "We deployed the fix after lunch")
+    review = add(db, "Two reviewers on every change")
+    møte = add(db, "Møtet ble kortere med agenda")
+
+    assert ids(db, "prosjektet") == [prosjekt]
+    assert ids(db, "deploying") == [deploy]
+    assert ids(db, "reviews") == [review]
+    assert ids(db, "møtene") == [møte]
+    assert ids(db, "estimat") == [prosjekt]  # prefixes still match
+
+
+def test_ascii_typing_finds_æøå_but_not_the_other_way(db: Database) -> None:
+    møte = add(db, "Møtene starter presis")
+    læring = add(db, "Læring skjer i par")
+    åpen = add(db, "Åpenhet om feil")
+    mål = add(db, "Klare mål for kvartalet")
+    plain = add(db, "Ovelse uten ø")
+
+    for typed in ("mote", "moete", "møte"):
+        assert ids(db, typed) == [møte], typed
+    assert ids(db, "laering") == [læring]
+    assert ids(db, "aapenhet") == [åpen]
+    assert ids(db, "apenhet") == [åpen]
+    assert ids(db, "maal") == [mål]
+    assert ids(db, "øvelse") == []  # a search typed with ø means ø
+    assert ids(db, "ovelse") == [plain]
+
+
+def test_stop_words_are_not_required(db: Database) -> None:
+    friday = add(db, "Never deploy late on Fridays")
+    kunde = add(db, "Kundeservice og utviklerne satt sammen")
+
+    assert ids(db, "deploy on friday") == [friday]
+    assert ids(db, "kundeservice og utviklere") == [kunde]
+    assert ids(db, "the") == []  # only stop words: nothing to look for
+
+
+def test_a_compound_finds_its_parts_and_its_head(db: Database) -> None:
+    whole = add(db, "Kundemøtet gikk bedre med agenda")
+    split = add(db, "På møtet med kunden hadde vi med en utvikler")
+    unrelated = add(db, "Kunden ringte om fakturaen")
+
+    # The compound's tail: a customer meeting is a meeting (ranked below the word itself).
+    assert ids(db, "møte") == [split, whole]
+    assert ids(db, "kundemøte") == [whole]
+    assert partial_ids(db, "kundemøte") == [split]  # both parts, written apart
+    assert unrelated not in ids(db, "kundemøte") + partial_ids(db, "kundemøte")
+    retro = add(db, "Retros got better with two action items")
+    assert ids(db, "retrospectives") == []
+    assert partial_ids(db, "retrospectives") == [retro]  # its head as a word of its own
+
+
+def test_the_index_is_the_same_text_on_both_backends(db: Database) -> None:
+    from storage.lessons import stemming
+
+    lesson = add(db, "Kodegjennomgangen gikk fort", what_worked="Små endringer", tags=["code-review"])
+    with db.session() as session:
+        row = session.get(Lesson, lesson)
+        assert row is not None
+        assert row.search_body == stemming.index_text("Kodegjennomgangen gikk fort", "Små endringer", None)
+        assert row.search_tags == stemming.tag_index_text("code-review")
+        assert "gjennomgang" in row.search_tails.split()
+        assert "sma" in row.search_body.split()  # små, folded
+
+
+# --- the index follows every write ---------------------------------------------------------------------
+
+
+def test_an_edited_lesson_is_found_by_its_new_words(db: Database) -> None:
+    lesson = add(db, "Kodegjennomgang hver dag", tags=["review"])
+    with db.session() as session:
+        row = session.get(Lesson, lesson)
+        assert row is not None
+        row.text = "Parprogrammering hver fredag"  # as an edit through the ORM does
+        row.what_worked = "Skjermdeling"
+    assert ids(db, "kodegjennomgang") == []
+    assert ids(db, "parprogrammeringen") == [lesson]
+    assert ids(db, "skjermdelingen") == [lesson]
+    assert ids(db, "#review") == [lesson]  # the tags were not touched and are still found
+    with db.session() as session:
+        row = session.get(Lesson, lesson)
+        assert row is not None
+        row.tags_text = "pairing"
+    assert ids(db, "#review") == []
+    assert ids(db, "#pairing") == [lesson]
+
+
+def test_a_bulk_insert_is_indexed_too(db: Database) -> None:
+    from sqlalchemy import insert
+
+    with db.engine.begin() as conn:  # a Core executemany, as the benchmark fills
+        conn.execute(
+            insert(Lesson),
+            [
+                {
+                    "team_id": T1,
+                    "author_hash": "a" * 64,
+                    "anonymous": False,
+                    "text": text,
+                    "tags_text": "",
+                    "visibility": WORKSPACE,
+                    "created_at": START,
+                }
+                for text in ("Bulk lessons get stemmed", "Møtene er indeksert")
+            ],
+        )
+    assert [hit.text for hit in find(db, "stemmed")] == ["Bulk lessons get stemmed"]
+    assert [hit.text for hit in find(db, "mote")] == ["Møtene er indeksert"]
+
+
+# --- who may see what, inside the ranking (issue 9 §1) ----------------------------------------------------
+
+
+def test_hidden_lessons_take_no_slot_and_change_no_count(db: Database) -> None:
+    private = [add(db, "Canary notes", visibility=CHANNEL, channel_id="G1") for _ in range(12)]
+    mine = add(db, "Canary of mine", visibility=AUTHOR, channel_id=None, author_hash="m" * 64)
+    pending = add(db, "Canary pending", visibility=PENDING, author_hash="p" * 64)
+    public = add(db, "Canary public", created_at=START - timedelta(days=1))  # the oldest
+
+    outsider = find(db, "canary", audience=everyone())
+    assert [hit.lesson_id for hit in outsider] == [public]
+    with db.session() as session:
+        page = search_lessons(session, everyone(), parse_query("canary"))
+        assert not page.has_more
+        member = search_lessons(session, everyone(channels=frozenset({"G1"})), parse_query("canary"))
+        assert len(member.hits) == 10 and member.has_more
+        assert {hit.lesson_id for hit in member.hits} <= {*private, public}
+        assert all(hit.channel_shown for hit in member.hits)
+        author = search_lessons(session, Audience.person(T1, "m" * 64, frozenset()), parse_query("canary"))
+        assert {hit.lesson_id for hit in author.hits} == {mine, public}
+        by_its_author = search_lessons(
+            session, Audience.person(T1, "p" * 64, frozenset()), parse_query("canary")
+        )
+        assert {hit.lesson_id for hit in by_its_author.hits} == {pending, public}
+        # The bound counts only what the searcher may see: with one candidate, still the public one.
+        assert [
+            i for i, _ in search_lesson_ids(session, T1, ["canary"], candidate_limit=1, audience=everyone())
+        ] == [public]
+
+
+def test_channel_is_shown_only_where_the_reader_may_see_it(db: Database) -> None:
+    private = add(
+        db, "Retro in the private channel", visibility=CHANNEL, channel_id="G1", author_hash="x" * 64
+    )
+    own = add(db, "Retro note to self", visibility=AUTHOR, channel_id="C7", author_hash=SEARCHER)
+    public = add(db, "Retro in public", channel_id="C1")
+    with db.session() as session:
+        page = search_lessons(session, everyone(channels=frozenset({"G1"})), parse_query("retro"))
+    shown = {hit.lesson_id: hit.channel_shown for hit in page.hits}
+    assert shown == {private: True, own: False, public: True}
+
+
+# --- filters ----------------------------------------------------------------------------------------------
+
+
+def test_filters_narrow_inside_the_ranking(db: Database) -> None:
+    tagged = add(db, "Deploy with a checklist", tags=["deploy"], channel_id="C1", author_id="U1")
+    mentioned = add(db, "We deploy on Tuesdays", channel_id="C2", author_id="U2")
+    anonymous = add(
+        db, "Deploy anonymously", tags=["deploy"], anonymous=True, author_id="U2", channel_id="C2"
+    )
+
+    def found(query: str, **filters: Any) -> list[tuple[int, bool]]:
+        with db.session() as session:
+            page = search_lessons(session, everyone(), parse_query(query), **filters)
+        return [(hit.lesson_id, hit.partial) for hit in page.hits]
+
+    assert sorted(found("#deploy")) == sorted([(tagged, False), (anonymous, False), (mentioned, True)])
+    assert found("deploy", channel_id="C1") == [(tagged, False)]
+    assert sorted(found("deploy", channel_id="C2")) == sorted([(mentioned, False), (anonymous, False)])
+    assert found("deploy", author_ids=("U2",)) == [(mentioned, False)]  # never the anonymous one
+    assert found("", author_ids=("U1", "U2")) == [(mentioned, False), (tagged, False)]  # newest first
+    assert found("", channel_id="C9") == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "words", "tags", "channel", "person"),
+    [
+        ("deploy friday", ("deploy", "friday"), (), None, None),
+        ("#Code-Review feedback", ("feedback",), ("code-review",), None, None),
+        ("in:#team-platform deploy", ("deploy",), (), "team-platform", None),
+        ("deploy in: #general", ("deploy",), (), "general", None),
+        ("i:#generelt møte", ("møte",), (), "generelt", None),
+        ("from:@ola retro", ("retro",), (), None, "ola"),
+        ("fra:@kari", (), (), None, "kari"),
+        ("in:<#C123|general> x", ("x",), (), "C123", None),
+        ("from: @Ingrid Berg", ("ingrid", "berg")[1:], (), None, "Ingrid"),
+        ("#", (), (), None, None),
+        ('" OR 1=1 --', ("or", "1"), (), None, None),
+    ],
+)
+def test_parse_query(
+    raw: str, words: tuple[str, ...], tags: tuple[str, ...], channel: str | None, person: str | None
+) -> None:
+    query = parse_query(raw)
+    assert (query.words, query.tags, query.channel, query.person) == (words, tags, channel, person)
+    assert query.text == raw.strip()
+
+
+# --- the results view ---------------------------------------------------------------------------------------
+
+
+def result(i: int, **overrides: Any) -> Any:
+    from bot.lessons.search_views import Result
+
+    values: dict[str, Any] = {
+        "id": i,
+        "text": "Hi <!channel> <@U1> & <#C1> <https://evil.example|x>",
+        "tags": ["ci", "blåbær"],
+        "useful": i,
+        "applied": 2 * i,
+        "author": "Ola <@U9> & co",
+        "channel_id": "C0123",
+        "created_at": datetime(2026, 3, 1, 23, 30, tzinfo=UTC),  # 2 March in Oslo
+        "link": "https://acme.slack.com/archives/C0123/p1700000000000100",
+        "partial": False,
+    }
+    values.update(overrides)
+    return Result(**values)
+
+
+def page_of(results: list[Any], **overrides: Any) -> Any:
+    from bot.lessons.search_views import ResultsPage
+
+    values: dict[str, Any] = {
+        "query": "<!here> flaky & <@U1>",
+        "results": results,
+        "page": 0,
+        "has_more": False,
+        "timezone": "Europe/Oslo",
+    }
+    values.update(overrides)
+    return ResultsPage(**values)
+
+
+@pytest.fixture(params=["en", "nb"])
+def tr(request: pytest.FixtureRequest) -> Any:
+    from bot.core.i18n import translator
+
+    return translator(request.param)
+
+
+def test_results_view_is_valid_block_kit_within_limits_and_escapes_everything(tr: Any) -> None:
+    from bot.lessons.search_views import read_more_value, results
+    from tests.unit.lessons.test_views import assert_no_mentions, assert_valid_message
+
+    long_text = "word " * 1000
+    items = [result(i, text=long_text if i == 3 else result(i).text) for i in range(1, 8)]
+    items += [result(i, partial=True, author=None, channel_id=None, link=None) for i in range(8, 11)]
+    rendered = results(tr, page_of(items, has_more=True))
+    assert_valid_message(rendered)
+    shown_blocks = [b for b in rendered.blocks if b["type"] != "actions"]  # a button's value is not shown
+    dump = json.dumps(shown_blocks, ensure_ascii=False) + rendered.text
+    allowed = dump.replace("<#C0123>", "").replace(
+        "<https://acme.slack.com/archives/C0123/p1700000000000100|", ""
+    )
+    assert_no_mentions(allowed)
+    assert dump.count("<#C0123>") == 7
+    assert "&lt;@U9&gt;" in dump  # the author's name, escaped: never a mention
+    assert ("Mar 2, 2026" if tr.language == "en" else "2. mars 2026") in dump
+    notes = [
+        b for b in rendered.blocks if b["type"] == "context" and not b["elements"][0]["text"].startswith("*#")
+    ]
+    assert len(notes) == 1  # "match only some of your words", once, before the first partial result
+    [actions] = [b for b in rendered.blocks if b["type"] == "actions"]
+    button = actions["elements"][0]
+    assert button["action_id"] == SearchAction.MORE
+    assert read_more_value(button["value"]) == ("<!here> flaky & <@U1>", 1)
+
+
+def test_results_view_for_nothing_found_and_unknown_filters(tr: Any) -> None:
+    from bot.lessons.search_views import results
+    from tests.unit.lessons.test_views import assert_no_mentions, assert_valid_message
+
+    rendered = results(tr, page_of([], unknown_channel="<!here>", unknown_person="x&y"))
+    assert_valid_message(rendered)
+    assert_no_mentions(json.dumps(rendered.blocks) + rendered.text)
+    assert "&lt;!here&gt;" in rendered.text and "x&amp;y" in rendered.text
+    assert len(rendered.blocks) == 1
+
+
+def test_results_view_headings(tr: Any) -> None:
+    from bot.lessons.search_views import results
+
+    one = results(tr, page_of([result(1)], query="flaky"))
+    ten = results(tr, page_of([result(i) for i in range(1, 11)], query="flaky"))
+    only_partial = results(tr, page_of([result(1, partial=True)], query="flaky tests"))
+    later = results(tr, page_of([result(11)], query="flaky", page=2))
+    if tr.language == "en":
+        assert one.text == "1 lesson matches *flaky*"
+        assert ten.text == "Top 10 lessons matching *flaky*"
+        assert only_partial.text == "No lesson has every word of *flaky tests*; these have some of them."
+        assert later.text == "More lessons matching *flaky* (page 3)"
+    notes = [
+        b for b in only_partial.blocks if b["type"] == "context" and "*#" not in b["elements"][0]["text"]
+    ]
+    assert notes == []  # the heading says it already
+
+
+@pytest.mark.parametrize(
+    "value", ["", "x", "[]", '{"q": 1, "p": 0}', '{"q": "x", "p": -1}', '{"q": "x", "p": true}']
+)
+def test_a_more_value_that_is_not_ours_is_ignored(value: str) -> None:
+    from bot.lessons.search_views import read_more_value
+
+    assert read_more_value(value) is None

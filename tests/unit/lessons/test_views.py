@@ -30,10 +30,8 @@ from bot.lessons.data import (
     Placement,
 )
 from bot.lessons.ids import LessonAction, LessonBlock, LessonCallback, LessonOption, VoteSource
-from bot.lessons.search_views import search_results
 from bot.lessons.views import (
     INPUT_MAX,
-    SNIPPET,
     VALUE_MAX,
     ModalContext,
     ModalState,
@@ -409,47 +407,7 @@ def listed(i: int, text: str = HOSTILE, **overrides: Any) -> ListedLesson:
     return ListedLesson(**values)
 
 
-def test_results_with_no_matches(tr: Translator) -> None:
-    rendered = search_results(tr, "<!here> flaky & <@U1>", [])
-    assert_valid_message(rendered)
-    dump = json.dumps(rendered.blocks) + rendered.text
-    assert_no_mentions(dump)
-    assert "&lt;!here&gt; flaky &amp; &lt;@U1&gt;" in rendered.text
-    assert len(rendered.blocks) == 1
-
-
-def test_results_ten_matches(tr: Translator) -> None:
-    long_text = HOSTILE + " " + "word " * 200
-    items = [listed(i, long_text if i == 3 else HOSTILE) for i in range(1, 11)]
-    rendered = search_results(tr, "<!here>", items)
-    assert_valid_message(rendered)
-    assert "10" in rendered.text
-    dump = json.dumps(rendered.blocks, ensure_ascii=False) + rendered.text
-    assert_no_mentions(dump.replace("<#C0123>", ""))
-    # The five named lessons show their channel; the five anonymous ones never do.
-    assert dump.count("<#C0123>") == 5
-    contexts_of = [text for text in mrkdwn_texts(rendered.blocks) if text.startswith("*#")]
-    for i, text in enumerate(contexts_of, start=1):
-        assert ("<#C0123>" in text) is (i % 2 == 1), text
-    sections = section_texts(rendered.blocks)
-    for i in range(1, 11):
-        assert any(f"#{i}*" in text for text in mrkdwn_texts(rendered.blocks))
-    assert len(sections) == 11
-    assert all(len(unescape(text)) <= SNIPPET for text in sections[1:])
-    assert any(unescape(text).endswith("…") for text in sections[1:])
-    contexts = [text for text in mrkdwn_texts(rendered.blocks) if text not in sections]
-    assert not any(tr._("anonymous") in text for text in contexts)  # search results never flag authors
-
-
-def test_results_one_match_is_singular(tr: Translator) -> None:
-    one = search_results(tr, "flaky", [listed(1)])
-    ten = search_results(tr, "flaky", [listed(i) for i in range(1, 11)])
-    assert_valid_message(one)
-    assert_valid_message(ten)
-    assert one.text != ten.text.replace("10", "1")
-    if tr.language == "en":
-        assert one.text == "1 lesson matches *flaky*"
-        assert ten.text == "Top 10 lessons matching *flaky*"
+# Search results: tests/unit/lessons/test_search.py (bot.lessons.search_views).
 
 
 def test_my_lessons(tr: Translator) -> None:
@@ -486,8 +444,6 @@ def test_views_render_in_each_language(language: str) -> None:
     assert_valid_message(lesson_message(tr, card(tags=["ci"], source_link=LINK)))
     assert_valid_message(lesson_message(tr, card(author_id=None)))
     modal_dict(tr, ModalState(text="x", channel_id="C1", source_link=LINK, notice="n", anonymous=True))
-    assert_valid_message(search_results(tr, "q", [listed(1)]))
-    assert_valid_message(search_results(tr, "q", []))
     assert_valid_message(my_lessons(tr, [listed(1)]))
     assert_valid_message(help_text(tr, "x"))
 
