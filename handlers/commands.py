@@ -11,13 +11,19 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from handlers import payloads
+from handlers.insights import commands as insights
 from handlers.rhythm import commands as rhythm
 
 Listener = Callable[..., None]
 COMMAND = "/erfaring"
 
 # first word → the listener that answers it (called with ack, respond, command, context).
-ROUTES: Mapping[str, Listener] = {}
+ROUTES: Mapping[str, Listener] = {
+    "stats": insights.on_stats,
+    "statistikk": insights.on_stats,
+    "leaders": insights.on_leaders,
+    "ledere": insights.on_leaders,
+}
 
 
 def route(text: str) -> Listener:
