@@ -148,9 +148,10 @@ def month_for(deps: Deps, team_id: str, month: str | None) -> str:
 def _settled(deps: Deps, outcome: Outcome) -> Outcome:
     with deps.db.read_session() as session:
         row = queries.report_claim_of(session, outcome.team_id, outcome.month, outcome.leader_id)
-    if row is None or row.status == CLAIMED:
+        status, detail = (row.status, row.detail or "") if row is not None else (CLAIMED, "")
+    if status == CLAIMED:
         return Outcome(outcome.team_id, outcome.month, outcome.leader_id, "pending", "still being sent")
-    return Outcome(outcome.team_id, outcome.month, outcome.leader_id, row.status, row.detail or "")
+    return Outcome(outcome.team_id, outcome.month, outcome.leader_id, status, detail)
 
 
 def send_now(

@@ -17,7 +17,7 @@ from bot.insights import periods
 from bot.lessons.service import author_hash
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.visibility import AUTHOR, CHANNEL, PENDING, WORKSPACE
-from storage.mentoring.models import MentorOffer, MentorProfile, MentorRequest, MentorTopic, Mentorship
+from storage.mentoring.models import MentorOffer, MentorProfile, MentorRequest, Mentorship, MentorTopic
 from storage.rhythm.models import ScheduledPost
 
 TEAM = "T0FIG"
