@@ -1,4 +1,5 @@
-"""Insights: the workspace's leaders and the monthly report's claims (one per workspace, month, leader).
+"""Insights: the workspace's leaders, the monthly report's claims (one per workspace, month, leader),
+and covering indexes for reading twelve weeks of lessons and marks at once.
 
 Revision ID: 0014
 Revises: 0013
@@ -41,8 +42,18 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(200)),
         sa.UniqueConstraint("team_id", "month", "leader_id", name="uq_insights_report_claims_once"),
     )
+    op.create_index(
+        "ix_lessons_insights",
+        "lessons",
+        ["team_id", "created_at", "visibility", "channel_id", "author_hash", "prompt_post_id", "id"],
+    )
+    op.create_index("ix_lessons_insights_seen", "lessons", ["id", "team_id", "visibility", "channel_id"])
+    op.create_index("ix_votes_insights", "votes", ["team_id", "changed_at", "lesson_id", "kind", "active"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_votes_insights", table_name="votes")
+    op.drop_index("ix_lessons_insights_seen", table_name="lessons")
+    op.drop_index("ix_lessons_insights", table_name="lessons")
     op.drop_table("insights_report_claims")
     op.drop_table("insights_leaders")
