@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 RECONCILE_EVERY = timedelta(minutes=1)
 CATCH_UP_EVERY = timedelta(minutes=10)
 MENTORING_EVERY = timedelta(minutes=10)
-REPORTS_EVERY = timedelta(minutes=10)
+REPORTS_EVERY = timedelta(minutes=1)  # due at 09:00: sent by 09:01; a read once they are out
 CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 JOB_PREFIX = "rhythm:"
 
@@ -158,7 +158,7 @@ def build(
         IntervalTrigger(seconds=int(REPORTS_EVERY.total_seconds())),
         args=[deps],
         id="insights_reports",
-        next_run_time=start_now,  # a report due while nothing ran goes out at start-up (within 3 days)
+        next_run_time=start_now,  # a report due while nothing ran goes out now (within 3 days)
         misfire_grace_time=int(REPORTS_EVERY.total_seconds()),
         coalesce=True,
         max_instances=1,

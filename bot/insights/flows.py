@@ -271,7 +271,10 @@ def change_leaders(deps: Deps, asked: Asked, command: LeadersCommand) -> str:
     if not deps.slack.is_admin(asked.team_id, asked.user_id, deps.settings.admins):
         log.info("a non-admin tried to change the leaders in %s", asked.team_id)
         return views.not_admin(tr)
-    found = leaders.Directory(people(deps, asked.team_id) or []).find(command.people)
+    everyone = people(deps, asked.team_id)
+    if everyone is None:
+        return views.people_unknown(tr)
+    found = leaders.Directory(everyone).find(command.people)
     with deps.db.session() as session:
         if command.action is LeadersAction.ADD:
             change = leaders.add_found(session, asked.team_id, found, asked.user_id, deps.clock.now())

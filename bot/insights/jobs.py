@@ -86,8 +86,19 @@ def due_month(deps: Deps, team_id: str, now: datetime, grace: timedelta = GRACE)
 def _claim_all(
     deps: Deps, team_id: str, month: str, *, replica: str, now: datetime, retry_failed: bool
 ) -> list[Outcome]:
+    """Claim the month's report for every leader who has none yet. What is claimed already is read
+    first, so a scheduler asking every minute writes nothing once the reports are out."""
+    with deps.db.read_session() as session:
+        claimed = {
+            row.leader_id: (row.status, row.detail or "")
+            for row in queries.month_claims(session, team_id, month)
+        }
     outcomes: list[Outcome] = []
     for leader in leaders_of(deps, team_id):
+        seen = claimed.get(leader)
+        if seen is not None and not (retry_failed and seen[0] == FAILED):
+            outcomes.append(Outcome(team_id, month, leader, f"already {seen[0]}", seen[1]))
+            continue
         claim_id = flows.claim_report(
             deps, team_id, month, leader, replica=replica, now=now, retry_failed=retry_failed
         )

@@ -369,6 +369,10 @@ def leaders_need_people(tr: Translator) -> str:
     return tr._("Whom? Name them: `/erfaring leaders add @person` or `/erfaring leaders remove @person`.")
 
 
+def people_unknown(tr: Translator) -> str:
+    return tr._("Slack could not tell me who is in this workspace just now. Please try again in a minute.")
+
+
 def not_admin(tr: Translator) -> str:
     return tr._(
         "Only workspace admins can change who gets the monthly report. `/erfaring leaders` shows who does."
