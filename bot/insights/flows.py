@@ -63,11 +63,11 @@ class _Remembered:
         self._values: dict[tuple[str, ...], tuple[float, object]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, ...], load: Callable[[], T | None]) -> T | None:
+    def get(self, key: tuple[str, ...], load: Callable[[], T | None], *, fresh: bool = False) -> T | None:
         now = time.monotonic()
         with self._lock:
             cached = self._values.get(key)
-        if cached is not None and now < cached[0]:
+        if cached is not None and now < cached[0] and not fresh:
             return cached[1]  # type: ignore[return-value]
         value = load()
         with self._lock:
@@ -89,12 +89,6 @@ def _remembered(deps: Deps) -> _Remembered:
         return found
 
 
-def forget(deps: Deps) -> None:
-    """Drop what was remembered about people and members (tests that change them mid-way)."""
-    with _memory_lock:
-        _memory.pop(deps.slack, None)
-
-
 # --- what only Slack knows ------------------------------------------------------------------------------
 
 
@@ -110,9 +104,9 @@ def _person(member: Mapping[str, Any]) -> Person:
     )
 
 
-def people(deps: Deps, team_id: str) -> list[Person] | None:
-    """Everyone in the workspace (users.list, every page), remembered a few minutes; None when Slack
-    cannot say."""
+def people(deps: Deps, team_id: str, *, fresh: bool = False) -> list[Person] | None:
+    """Everyone in the workspace (users.list, every page), remembered a few minutes (`fresh` asks
+    again); None when Slack cannot say."""
 
     def load() -> list[Person] | None:
         found: list[Person] = []
@@ -129,7 +123,7 @@ def people(deps: Deps, team_id: str) -> list[Person] | None:
             return None
         return found
 
-    return _remembered(deps).get(("people", team_id), load)
+    return _remembered(deps).get(("people", team_id), load, fresh=fresh)
 
 
 def workspace_members(deps: Deps, team_id: str) -> int | None:
@@ -272,9 +266,12 @@ def change_leaders(deps: Deps, asked: Asked, command: LeadersCommand) -> str:
         log.info("a non-admin tried to change the leaders in %s", asked.team_id)
         return views.not_admin(tr)
     everyone = people(deps, asked.team_id)
-    if everyone is None:
-        return views.people_unknown(tr)
-    found = leaders.Directory(everyone).find(command.people)
+    found = leaders.Directory(everyone or []).find(command.people)
+    if everyone is None or found.unknown:  # someone who joined since Slack was last asked
+        everyone = people(deps, asked.team_id, fresh=True)
+        if everyone is None:
+            return views.people_unknown(tr)
+        found = leaders.Directory(everyone).find(command.people)
     with deps.db.session() as session:
         if command.action is LeadersAction.ADD:
             change = leaders.add_found(session, asked.team_id, found, asked.user_id, deps.clock.now())

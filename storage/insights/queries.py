@@ -582,3 +582,31 @@ def finish_claim(
         .execution_options(synchronize_session=False)
     )
     return rowcount(result) == 1
+
+
+# --- a person erased (bot.privacy) ----------------------------------------------------------------------
+
+
+ERASED = "erased"
+
+
+def forget_person(session: Session, team_id: str, user_id: str) -> int:
+    """Erase `user_id` from insights' rows: no longer a leader, their reports' claims gone, and the
+    leaders they added keep being leaders without their name. How many rows changed."""
+    changed = rowcount(
+        session.execute(delete(Leader).where(Leader.team_id == team_id, Leader.user_id == user_id))
+    )
+    changed += rowcount(
+        session.execute(
+            delete(ReportClaim).where(ReportClaim.team_id == team_id, ReportClaim.leader_id == user_id)
+        )
+    )
+    changed += rowcount(
+        session.execute(
+            update(Leader)
+            .where(Leader.team_id == team_id, Leader.added_by == user_id)
+            .values(added_by=ERASED)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    return changed

@@ -104,6 +104,10 @@ def test_an_admin_adds_and_removes_leaders_by_name(ws: LocalWorkspace) -> None:
     assert f"Added: <@{ingrid}>" in added
     assert sorted(leaders_in_db(ws)) == sorted([ola, ingrid])
     assert len(ws.standin.calls_to("users.list")) == 1, "the workspace's people are remembered"
+    newcomer = ws.standin.add_user("nora", "Nora Nyansatt").id
+    assert f"Added: <@{newcomer}>" in erfaring(ws, "kari", general, "leaders add @nora")
+    assert len(ws.standin.calls_to("users.list")) == 2, "asked again for a name it did not know"
+    assert "Removed" in erfaring(ws, "kari", general, "leaders remove @nora")
 
     listed = erfaring(ws, "per", general, "leaders")
     assert (

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from bot.insights import leaders
 from bot.insights.data import LeaderEntry, Person
 from storage.db import Database
+from storage.insights import queries
+from storage.insights.models import Leader, ReportClaim
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 TEAM = "T0LEAD"
@@ -82,3 +86,22 @@ def test_removing_leaders(db: Database) -> None:
         both = leaders.remove_found(session, TEAM, DIRECTORY.find("@kari"), frozenset({"U0KARI"}))
         assert both.removed == ["U0KARI"] and both.configured == ["U0KARI"]
         assert leaders.leader_ids(session, TEAM, frozenset()) == []
+
+
+def test_an_erased_person_leaves_no_trace_in_insights(db: Database) -> None:
+    with db.session() as session:
+        leaders.add(session, TEAM, ["U0KARI"], "U0ADMIN", NOW)
+        leaders.add(session, TEAM, ["U0OLA"], "U0KARI", NOW)
+        leaders.add(session, "T0ELSE", ["U0KARI"], "U0ADMIN", NOW)
+        assert queries.claim_report(session, TEAM, "2026-02", "U0KARI", "r", NOW) is not None
+        assert queries.claim_report(session, TEAM, "2026-02", "U0OLA", "r", NOW) is not None
+    with db.session() as session:
+        assert queries.forget_person(session, TEAM, "U0KARI") == 3
+    with db.read_session() as session:
+        rows = [
+            (r.team_id, r.user_id, r.added_by)
+            for r in session.scalars(select(Leader).order_by(Leader.team_id))
+        ]
+        claims = [c.leader_id for c in session.scalars(select(ReportClaim))]
+    assert rows == [("T0ELSE", "U0KARI", "U0ADMIN"), (TEAM, "U0OLA", "erased")], "another workspace's stays"
+    assert claims == ["U0OLA"]
