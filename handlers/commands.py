@@ -19,10 +19,8 @@ COMMAND = "/erfaring"
 
 # first word → the listener that answers it (called with ack, respond, command, context).
 ROUTES: Mapping[str, Listener] = {
-    "stats": insights.on_stats,
-    "statistikk": insights.on_stats,
-    "leaders": insights.on_leaders,
-    "ledere": insights.on_leaders,
+    **dict.fromkeys(("stats", "statistikk"), insights.on_stats),
+    **dict.fromkeys(("leaders", "ledere"), insights.on_leaders),
 }
 
 
