@@ -227,7 +227,8 @@ def workspace_figures(deps: Deps, team_id: str, *, weeks: int = 12, now: datetim
 
 
 def contribution_of(deps: Deps, team_id: str, user_id: str) -> Contribution:
-    """ "Your contribution" for App Home: only the person themselves sees it."""
+    """The person's own contribution, for their App Home: only they see it (it counts their anonymous
+    lessons)."""
     with deps.db.read_session() as session:
         return figures.contribution(
             session, team_id=team_id, user_id=user_id, secret_key=deps.settings.secret_key
