@@ -4,6 +4,8 @@ python app.py [serve]        run the Slack app (HTTP on PORT, or Socket Mode wit
 python app.py db upgrade     apply database migrations
 python app.py prompt [--channel C]              post this week's prompt now (once per week)
 python app.py digest [--channel C] [--preview]  post this week's digest now, or print it
+python app.py report [--month YYYY-MM] [--preview DIR]  send the leaders' monthly report now (once per
+                                                leader and month), or write its text and PNG to DIR
 python app.py console [--script FILE]           the app on a local workspace in the terminal (no Slack)
 python app.py export [--format json|csv] [--out PATH]           every lesson, mentor profile, request
                                                                 and mentorship, to a file (docs/privacy.md)
@@ -23,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
@@ -39,6 +42,8 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.deps import Deps
 from bot.core.settings import ConfigError, Settings, load_settings
 from bot.core.slack import QUICK_TIMEOUT_SECONDS, SlackGateway, error_code, make_client
+from bot.insights import jobs as insights
+from bot.insights.periods import parse_month
 from bot.mentoring.digest_section import digest_section as mentoring_digest_section
 from bot.mentoring.jobs import run_due_mentoring
 from bot.privacy import flows as privacy
@@ -309,11 +314,48 @@ def erase_now(settings: Settings, user: str, team: str | None, *, keep_lessons: 
     return 0
 
 
+def report_now(settings: Settings, month: str | None, preview: str | None) -> int:
+    """`report`: send the leaders' monthly report now, once per leader and month (as the schedule
+    does), or write its text and chart to a folder. 0 when every leader got it; else 1, a line each."""
+    db = open_database(settings)
+    problems: list[str] = []
+    try:
+        client = make_client(settings.bot_token, settings.api_url)
+        deps = Deps.build(settings, db, SystemClock(), gateway(settings, client))
+        if preview is not None:
+            written = insights.preview(
+                deps, Path(preview), month=month, ask_slack=settings.has_slack_credentials
+            )
+            print("\n".join(str(path) for path in written) if written else "no workspace to report on")
+        else:
+            outcomes = insights.send_now(deps, month=month)
+            for outcome in outcomes:
+                print(outcome.line())
+            problems = insights.failures(outcomes)
+            if not outcomes:
+                print("no leaders: add one with /erfaring leaders add @person, or set ERFARING_LEADERS")
+    finally:
+        db.dispose()
+    for problem in problems:
+        print(f"erfaring: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def month_argument(raw: str) -> str:
+    try:
+        parse_month(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month: {raw!r} (YYYY-MM, e.g. 2026-02)") from None
+    return raw
+
+
 def run_due_jobs(deps: Deps, now: datetime) -> None:
-    """Everything the scheduler would run at `now`: maintenance, the weekly rhythm, mentoring's timeouts."""
+    """Everything the scheduler would run at `now`: maintenance, the weekly rhythm, mentoring's
+    timeouts and the leaders' monthly reports."""
     scheduler.run_maintenance(deps)
     rhythm.run_due(deps, now)
     run_due_mentoring(deps, now)
+    insights.run_due_reports(deps, now)
 
 
 def console(environ: dict[str, str], script: str | None, database_url: str | None) -> int:
@@ -370,6 +412,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     digest_cmd = commands.add_parser("digest", help="post this week's digest now (at most once a week)")
     digest_cmd.add_argument("--channel", help="only this channel id (default: every subscribed channel)")
     digest_cmd.add_argument("--preview", action="store_true", help="print the digest as text; post nothing")
+    report_cmd = commands.add_parser("report", help="send the leaders' monthly report now (once per leader)")
+    report_cmd.add_argument(
+        "--month", type=month_argument, help="the month it covers, YYYY-MM (default: last month)"
+    )
+    report_cmd.add_argument(
+        "--preview", metavar="DIR", help="write the text and the PNG to DIR; send nothing"
+    )
     console_cmd = commands.add_parser("console", help="try the app in the terminal, without Slack")
     console_cmd.add_argument("--script", metavar="FILE", help="replay the lines of FILE, then exit")
     console_cmd.add_argument(
@@ -425,6 +474,10 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -
             return export_now(settings, Format(args.format), args.out, args.team)
         if command == "erase":
             return erase_command(environ, args)
+        if command == "report":
+            # A preview reads the database (and Slack, when a token is set); sending needs the token.
+            settings = load_settings(environ, require_slack=args.preview is None)
+            return report_now(settings, args.month, args.preview)
         settings = load_settings(environ, require_slack=True)
         return serve(settings, scheduler_enabled=not getattr(args, "no_scheduler", False))
     except ConfigError as exc:

@@ -1,5 +1,5 @@
 """APScheduler wiring: when to call each feature's jobs. The jobs themselves live in the features
-(bot.rhythm.jobs, bot.mentoring.jobs, bot.core.events, bot.lessons.visibility).
+(bot.rhythm.jobs, bot.mentoring.jobs, bot.insights.jobs, bot.core.events, bot.lessons.visibility).
 
 Maintenance (MAINTENANCE): small jobs that keep the database tidy and true, each on its own interval
 and, where it matters, at start-up: pruning processed Slack event ids (hourly) and settling the
@@ -28,6 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.deps import Deps
 from bot.core.events import prune_events
+from bot.insights.jobs import run_scheduled as run_reports
 from bot.lessons.visibility import settle_pending
 from bot.mentoring.jobs import run_due_mentoring
 from bot.rhythm import jobs as rhythm
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 RECONCILE_EVERY = timedelta(minutes=1)
 CATCH_UP_EVERY = timedelta(minutes=10)
 MENTORING_EVERY = timedelta(minutes=10)
+REPORTS_EVERY = timedelta(minutes=1)  # due at 09:00: sent by 09:01; a read once they are out
 CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 JOB_PREFIX = "rhythm:"
 
@@ -205,6 +207,16 @@ def build(
         id="mentoring_due",
         next_run_time=start_now,  # offers that expired while nothing ran move on at start-up
         misfire_grace_time=int(MENTORING_EVERY.total_seconds()),
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        run_reports,
+        IntervalTrigger(seconds=int(REPORTS_EVERY.total_seconds())),
+        args=[deps],
+        id="insights_reports",
+        next_run_time=start_now,  # a report due while nothing ran goes out now (within 3 days)
+        misfire_grace_time=int(REPORTS_EVERY.total_seconds()),
         coalesce=True,
         max_instances=1,
     )

@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from handlers import payloads
+from handlers.insights import commands as insights
 from handlers.privacy import commands as privacy
 from handlers.rhythm import commands as rhythm
 
@@ -22,6 +23,8 @@ ROUTES: Mapping[str, Listener] = {
     **dict.fromkeys(("export", "eksport"), privacy.on_export),
     **dict.fromkeys(("my-data", "mine-data"), privacy.on_my_data),
     **dict.fromkeys(("forget-me", "glem-meg"), privacy.on_forget_me),
+    **dict.fromkeys(("stats", "statistikk"), insights.on_stats),
+    **dict.fromkeys(("leaders", "ledere"), insights.on_leaders),
 }
 
 

@@ -2,8 +2,9 @@
 
 from storage.base import Base
 from storage.core import models as core_models
+from storage.insights import models as insights_models
 from storage.lessons import models as lesson_models
 from storage.mentoring import models as mentoring_models
 from storage.rhythm import models as rhythm_models
 
-__all__ = ["Base", "core_models", "lesson_models", "mentoring_models", "rhythm_models"]
+__all__ = ["Base", "core_models", "insights_models", "lesson_models", "mentoring_models", "rhythm_models"]

@@ -36,6 +36,7 @@ class Settings:
     language: str = "en"
     timezone: str = "Europe/Oslo"
     secret_key: bytes = b""
+    leaders: frozenset[str] = field(default_factory=frozenset)  # ERFARING_LEADERS: get the monthly report
 
     @property
     def socket_mode(self) -> bool:
@@ -94,14 +95,22 @@ def _database_url(raw: str | None) -> str:
     return raw
 
 
-def _admins(raw: str | None) -> frozenset[str]:
+def _user_ids(raw: str | None, name: str) -> frozenset[str]:
     if raw is None:
         return frozenset()
     ids = [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
     for user_id in ids:
         if not _USER_ID.match(user_id):
-            raise ConfigError("ERFARING_ADMINS", f"must be Slack user IDs like U0123ABCD, got {user_id!r}")
+            raise ConfigError(name, f"must be Slack user IDs like U0123ABCD, got {user_id!r}")
     return frozenset(ids)
+
+
+def _admins(raw: str | None) -> frozenset[str]:
+    return _user_ids(raw, "ERFARING_ADMINS")
+
+
+def _leaders(raw: str | None) -> frozenset[str]:
+    return _user_ids(raw, "ERFARING_LEADERS")
 
 
 def _language(raw: str | None) -> str:
@@ -161,4 +170,5 @@ def load_settings(env: Mapping[str, str], *, require_slack: bool = True) -> Sett
         language=_language(_clean(env, "ERFARING_LANGUAGE")),
         timezone=_timezone(_clean(env, "ERFARING_TIMEZONE")),
         secret_key=_secret_key(_clean(env, "ERFARING_SECRET_KEY"), signing_secret),
+        leaders=_leaders(_clean(env, "ERFARING_LEADERS")),
     )
