@@ -139,6 +139,15 @@ class Command:
     command: str
     text: str  # decoded: what the person typed after the command
     trigger_id: str | None
+    response_url: str | None = None  # where answers after the ack may go (30 minutes, a few times)
+
+
+def _url(value: object) -> str | None:
+    return (
+        value
+        if isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) < 500
+        else None
+    )
 
 
 def command(body: Mapping[str, Any]) -> Command:
@@ -151,6 +160,7 @@ def command(body: Mapping[str, Any]) -> Command:
         command=_str(body.get("command"), "command", 64),
         text=mrkdwn.from_slack(_str(body.get("text"), "text")).strip(),
         trigger_id=trigger if isinstance(trigger, str) and trigger else None,
+        response_url=_url(body.get("response_url")),
     )
 
 

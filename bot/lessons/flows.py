@@ -8,20 +8,19 @@ after it: posting, refreshing and telling are slow.
 from __future__ import annotations
 
 import logging
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as NoAnswerYet
 from dataclasses import dataclass, replace
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
+from bot.core import effects
 from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.core.slack import QUICK_TIMEOUT_SECONDS, Conversation, error_code
-from bot.lessons import service, views, visibility, voting
+from bot.core.slack import QUICK_TIMEOUT_SECONDS, Conversation
+from bot.lessons import delivery, service, views, visibility, voting
 from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement
 from bot.lessons.ids import VoteKind, VoteSource
 from bot.lessons.service import DeletedLesson, LessonDraft
@@ -31,24 +30,23 @@ from storage.lessons.visibility import AUTHOR, PENDING
 
 log = logging.getLogger(__name__)
 
-# Refreshes of one lesson's message run one at a time in this process (striped locks: bounded memory).
-_REFRESH_LOCKS = tuple(threading.Lock() for _ in range(64))
-# A refresh that rendered counts which changed before its chat.update landed renders again; votes
-# arriving faster than this many rounds are left to the refresh their own vote triggers.
-MAX_REFRESH_ROUNDS = 3
 # Where a quick lesson was shared is asked before its ack (which says who can find it), but never for
 # longer than this: a slow Slack gets an ack that says so, and the answer follows.
 _PLACING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lesson-placing")
 
 
-@dataclass(frozen=True)
-class PostResult:
-    ok: bool
-    ts: str | None = None
-    error: str | None = None
-
-
 # --- storing (before the ack) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What follows a stored lesson, delivered after the ack (bot.lessons.delivery): where to post it
+    (delivery.SHARED_IN, a channel, or None), whom to tell and how."""
+
+    notify: delivery.Notify
+    post_in: str | None = delivery.SHARED_IN
+    confirm: bool = False
+    kept_private: bool = False
 
 
 def save_lesson(
@@ -59,11 +57,14 @@ def save_lesson(
     channel_id: str | None = None,
     *,
     only_me: bool = False,
+    publication: Publication | None = None,
 ) -> int:
-    """Store a valid draft shared in `channel_id`; the new lesson's id (raises service.LessonInvalid).
+    """Store a valid draft shared in `channel_id`, and what follows it, in one transaction; the new
+    lesson's id (raises service.LessonInvalid).
 
-    Nothing asks Slack before the lesson is stored: until place_lesson hears where it was shared, it
-    is its author's alone (PENDING; a private note, AUTHOR, needs no answer at all)."""
+    Nothing asks Slack before the lesson is stored: until Slack says where it was shared, it is its
+    author's alone (PENDING; a private note, AUTHOR, needs no answer at all). The publication settles
+    that, posts it and tells its author after the ack, even if this process dies first."""
     waiting = Placement(
         AUTHOR if only_me or channel_id is None else PENDING, channel_id, Conversation.UNKNOWN
     )
@@ -77,6 +78,20 @@ def save_lesson(
             now=deps.clock.now(),
             placement=waiting,
         )
+        if publication is not None:
+            delivery.publish(
+                session,
+                deps,
+                team_id=team_id,
+                lesson_id=lesson.id,
+                post_in=publication.post_in,
+                shared_in=channel_id,
+                notify=publication.notify,
+                anonymous=draft.anonymous,
+                confirm=publication.confirm,
+                only_me=only_me,
+                kept_private=publication.kept_private,
+            )
         return lesson.id
 
 
@@ -142,6 +157,8 @@ def vote(deps: Deps, team_id: str, user_id: str, lesson_id: int, kind: VoteKind)
         result = voting.toggle_vote(
             session, team_id=team_id, lesson_id=lesson_id, user_id=user_id, kind=kind, now=deps.clock.now()
         )
+        if result.changed:
+            delivery.refresh(session, deps, team_id, lesson_id)
     return VoteOutcome(found=True, changed=result.changed, held_by=result.held_by)
 
 
@@ -165,8 +182,8 @@ def react(
             now=deps.clock.now(),
             source=source,
         )
-    if result.changed:
-        refresh_lesson_message(deps, team_id, lesson_id)
+        if result.changed:
+            delivery.refresh(session, deps, team_id, lesson_id)
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -189,68 +206,6 @@ def render_lesson(deps: Deps, team_id: str, lesson_id: int, channel_id: str | No
     """The lesson's channel message, in that channel's language."""
     card = _card(deps, team_id, lesson_id)
     return lesson_message(deps.languages.for_channel(team_id, channel_id), card) if card else None
-
-
-def post_lesson(deps: Deps, team_id: str, lesson_id: int, channel_id: str) -> PostResult:
-    rendered = render_lesson(deps, team_id, lesson_id, channel_id)
-    if rendered is None:
-        return PostResult(False, error="lesson_not_found")
-    try:
-        response = deps.slack.client(team_id).chat_postMessage(
-            channel=channel_id, text=rendered.text, blocks=rendered.blocks, unfurl_links=False
-        )
-    except SlackApiError as exc:
-        code = error_code(exc)
-        log.warning("posting lesson %s to %s failed: %s", lesson_id, channel_id, code)
-        return PostResult(False, error=code)
-    ts = str(response["ts"])
-    posted_channel = str(response.get("channel") or channel_id)
-    with deps.db.session() as session:
-        lesson = service.get_lesson(session, team_id, lesson_id)
-        if lesson is not None:
-            service.record_message(session, lesson, posted_channel, ts)
-    return PostResult(True, ts=ts)
-
-
-def refresh_lesson_message(deps: Deps, team_id: str, lesson_id: int) -> bool:
-    """Bring a posted lesson's vote counts up to date (chat.update).
-
-    Two votes refreshed side by side can reach Slack in the opposite order to the one they read the
-    counts in, leaving the older count showing. So after updating, the counts are read again and the
-    message re-rendered when they moved: whoever updates last also checks last.
-    """
-    with deps.db.read_session() as session:
-        where = service.posting(session, team_id, lesson_id)
-    if where is None:
-        return False
-    tr = deps.languages.for_channel(team_id, where.channel_id)
-    with _REFRESH_LOCKS[lesson_id % len(_REFRESH_LOCKS)]:
-        for _ in range(MAX_REFRESH_ROUNDS):
-            card = _card(deps, team_id, lesson_id)
-            if card is None:
-                return False
-            rendered = lesson_message(tr, card)
-            try:
-                deps.slack.client(team_id).chat_update(
-                    channel=where.channel_id, ts=where.message_ts, text=rendered.text, blocks=rendered.blocks
-                )
-            except SlackApiError as exc:
-                log.warning("updating lesson %s failed: %s", lesson_id, error_code(exc))
-                return False
-            with deps.db.read_session() as session:
-                now = voting.counts(session, lesson_id)
-            if (now.useful, now.applied) == (card.useful, card.applied):
-                return True
-    return True
-
-
-def delete_lesson_message(deps: Deps, team_id: str, channel_id: str, ts: str) -> bool:
-    try:
-        deps.slack.client(team_id).chat_delete(channel=channel_id, ts=ts)
-    except SlackApiError as exc:
-        log.warning("deleting a lesson message in %s failed: %s", channel_id, error_code(exc))
-        return False
-    return True
 
 
 def deletion(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> Deletion:
@@ -288,13 +243,12 @@ def delete_lesson(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> Del
             secret_key=deps.settings.secret_key,
             is_admin=admin,
         )
-    if deleted.channel_id and deleted.message_ts:
-        delete_lesson_message(deps, team_id, deleted.channel_id, deleted.message_ts)
-    if not deleted.by_author and deleted.author_id and deleted.author_id != user_id:
-        tr = deps.languages.for_person(team_id, deleted.author_id)
-        note = views.deleted_by_admin(tr, deleted.id, deleted.text, user_id)
-        if deps.slack.dm(team_id, deleted.author_id, note) is None:
-            log.warning("the author of deleted lesson %s could not be told", deleted.id)
+        if deleted.channel_id and deleted.message_ts:
+            effects.delete(deps, team_id, deleted.channel_id, deleted.message_ts, session=session)
+        if not deleted.by_author and deleted.author_id and deleted.author_id != user_id:
+            tr = deps.languages.for_person(team_id, deleted.author_id)
+            note = views.deleted_by_admin(tr, deleted.id, deleted.text, user_id)
+            effects.dm(deps, team_id, deleted.author_id, note, session=session)
     return deleted
 
 
@@ -332,6 +286,8 @@ def edit_lesson(deps: Deps, team_id: str, user_id: str, lesson_id: int, draft: L
             draft=draft,
         )
         posted = lesson.channel_id if lesson.message_ts else None
+        if posted:
+            delivery.refresh(session, deps, team_id, lesson.id)
         return Edited(lesson.id, lesson.anonymous, posted)
 
 
@@ -355,24 +311,27 @@ def _unposted(session: Session, deps: Deps, team_id: str, user_id: str, lesson_i
     return lesson
 
 
-@dataclass(frozen=True)
-class SharedElsewhere:
-    result: PostResult
-    anonymous: bool
-    placement: Placement | None = None
-
-
 def share_elsewhere(
-    deps: Deps, team_id: str, user_id: str, lesson_id: int, channel_id: str
-) -> SharedElsewhere:
-    """Post an author's saved lesson in another channel; who can find it then follows that channel.
-    Raises service.NotFound / service.NotAllowed."""
-    with deps.db.read_session() as session:
+    deps: Deps, team_id: str, user_id: str, lesson_id: int, channel_id: str, notify: delivery.Notify
+) -> bool:
+    """Store the post of an author's saved lesson in another channel (delivered after the ack; who can
+    find it then follows that channel); whether it is anonymous. Raises service.NotFound /
+    service.NotAllowed."""
+    with deps.db.session() as session:
         anonymous = _unposted(session, deps, team_id, user_id, lesson_id).anonymous
-    result = post_lesson(deps, team_id, lesson_id, channel_id)
-    if not result.ok:
-        return SharedElsewhere(result, anonymous)
-    return SharedElsewhere(result, anonymous, place_lesson(deps, team_id, lesson_id, channel_id))
+        if anonymous:
+            notify = replace(notify, user_id=None)
+        delivery.publish(
+            session,
+            deps,
+            team_id=team_id,
+            lesson_id=lesson_id,
+            post_in=channel_id,
+            shared_in=channel_id,
+            notify=notify,
+            anonymous=anonymous,
+        )
+    return anonymous
 
 
 # --- one person --------------------------------------------------------------------------------------------
@@ -405,7 +364,33 @@ def tell(
     text: str,
     channel_id: str | None = None,
     blocks: list[dict[str, object]] | None = None,
-) -> bool:
-    """A note only the person sees: ephemeral in the channel when there is one, else (or when that
-    fails) a DM. Failures are logged, not raised."""
-    return deps.slack.tell(team_id, user_id, text, channel_id, blocks)
+    *,
+    anonymous: bool = False,
+) -> None:
+    """A note only the person sees: ephemeral in the channel when there is one, else a DM, delivered
+    through the outbox. About an anonymous lesson it is sent at once instead and never stored: an
+    outbox row would tie the author's id to it."""
+    if anonymous:
+        deps.slack.tell(team_id, user_id, text, channel_id, blocks)
+        return
+    effects.tell(deps, team_id, user_id, text, channel=channel_id, blocks=blocks)
+
+
+def notify(
+    tr: Translator, user_id: str, channel_id: str | None, response_url: str | None, *, anonymous: bool
+) -> delivery.Notify:
+    """How a lesson's author hears what happens after the ack: by their id, or (anonymous) only
+    through the response_url of their command."""
+    if anonymous:
+        return delivery.Notify(tr.language, response_url=response_url)
+    return delivery.Notify(tr.language, user_id=user_id, response_url=response_url, channel_id=channel_id)
+
+
+def tell_reach_later(
+    deps: Deps, team_id: str, lesson_id: int, shared_in: str | None, notify: delivery.Notify
+) -> None:
+    """The ack could not say who can find the lesson (Slack was slow): say it once Slack has."""
+    with deps.db.session() as session:
+        delivery.reach(
+            session, deps, team_id=team_id, lesson_id=lesson_id, shared_in=shared_in, notify=notify
+        )

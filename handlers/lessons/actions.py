@@ -51,9 +51,8 @@ def _vote(
             deps, click.team_id, click.user_id, click.channel_id, anonymous=outcome.anonymous
         )
         note = views.own_vote(tr) if outcome.own else views.vote_held(tr, outcome.held_by)
-        flows.tell(deps, click.team_id, click.user_id, note, click.channel_id)
-    if outcome.changed and lesson_id:
-        flows.refresh_lesson_message(deps, click.team_id, lesson_id)
+        flows.tell(deps, click.team_id, click.user_id, note, click.channel_id, anonymous=outcome.anonymous)
+    # A changed vote's refresh of the counts was stored with it (bot.lessons.delivery).
 
 
 def save_message(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:

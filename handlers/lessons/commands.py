@@ -19,7 +19,7 @@ from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape
 from bot.core.slack import Conversation
-from bot.lessons import flows, search_flows, search_views, service, views
+from bot.lessons import delivery, flows, search_flows, search_views, service, views
 from bot.lessons.commands import LessonCommand, Verb, parse
 from bot.lessons.data import AUTHOR, PENDING, Placement
 from bot.lessons.views import ModalState
@@ -39,6 +39,7 @@ class Asker:
     user_id: str
     channel_id: str | None
     trigger_id: str | None
+    response_url: str | None = None
 
 
 @dataclass
@@ -82,7 +83,7 @@ class Reply:
 
 def lesson_command(ack: Ack, respond: Respond, command: dict[str, Any], context: BoltContext) -> None:
     cmd = payloads.command(command)
-    asker = Asker(cmd.team_id, cmd.user_id, cmd.channel_id, cmd.trigger_id)
+    asker = Asker(cmd.team_id, cmd.user_id, cmd.channel_id, cmd.trigger_id, cmd.response_url)
     run(deps_of(context), asker, parse(cmd.text), Reply(ack, respond))
 
 
@@ -132,9 +133,19 @@ def share(reply: Reply, deps: Deps, tr: Translator, asker: Asker, asked: LessonC
         if failure:
             reply.later(notice + given_back(tr, asked.text))
         return
-    lesson_id = flows.save_lesson(deps, asker.team_id, asker.user_id, draft, asker.channel_id)
+    notify = flows.notify(tr, asker.user_id, asker.channel_id, asker.response_url, anonymous=asked.anonymous)
+    # Stored with what follows it (where it was shared, its post, what its author hears): one
+    # transaction, delivered after the ack even if this process dies first.
+    lesson_id = flows.save_lesson(
+        deps,
+        asker.team_id,
+        asker.user_id,
+        draft,
+        asker.channel_id,
+        publication=flows.Publication(notify, post_in=delivery.SHARED_IN),
+    )
     # Who can find it goes into the ack when Slack says it in time; otherwise the ack says it is the
-    # author's for now, and the answer follows.
+    # author's for now, and a note follows once Slack has said.
     placement = flows.place_quickly(deps, asker.team_id, lesson_id, asker.channel_id)
     shown = placement or Placement(PENDING, asker.channel_id, Conversation.UNKNOWN)
     # Where it will be posted is said once Slack has said what the conversation is (a DM is not posted).
@@ -142,22 +153,7 @@ def share(reply: Reply, deps: Deps, tr: Translator, asker: Asker, asked: LessonC
     reply.now(views.confirmation(tr, lesson_id, asked.anonymous, posting, shown))
     log.info("lesson %s saved in %s", lesson_id, asker.team_id)
     if placement is None:
-        placement = flows.place_lesson(deps, asker.team_id, lesson_id, asker.channel_id)
-        if placement.visibility != PENDING:
-            reply.later(views.reach_now(tr, lesson_id, placement, anonymous=asked.anonymous))
-    if placement.channel_id is None:
-        return  # a private note: nothing to post
-    result = flows.post_lesson(deps, asker.team_id, lesson_id, placement.channel_id)
-    if not result.ok:
-        rendered = views.post_failed(
-            tr,
-            lesson_id,
-            placement.channel_id,
-            result.error or "unknown",
-            anonymous=asked.anonymous,
-            placement=placement,
-        )
-        reply.later(rendered.text, rendered.blocks)
+        flows.tell_reach_later(deps, asker.team_id, lesson_id, asker.channel_id, notify)
 
 
 def _open_form(reply: Reply, deps: Deps, tr: Translator, asker: Asker, asked: LessonCommand) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot.core import tags
-from bot.lessons import flows, service, views
+from bot.lessons import delivery, flows, service, views
 from bot.lessons.ids import LessonBlock, LessonOption, MetaKey
 from handlers import payloads
 from handlers.middleware import deps_of
@@ -42,25 +42,25 @@ def lesson_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], conte
     if problems:
         ack(response_action="errors", errors={p.field: views.problem_message(tr, p) for p in problems})
         return
-    lesson_id = flows.save_lesson(deps, form.team_id, form.user_id, draft, channel_id, only_me=only_me)
-    ack()
-    log.info("lesson %s saved in %s from the form", lesson_id, form.team_id)
-    placement = flows.place_lesson(deps, form.team_id, lesson_id, channel_id, only_me=only_me)
     wants_post = LessonOption.POST_HERE in chosen
     # "Post it in this channel" only posts: who can find the lesson is where it was shared (or Only me).
-    target = placement.channel_id if wants_post and not only_me else None
-    if target:
-        result = flows.post_lesson(deps, form.team_id, lesson_id, target)
-        if not result.ok:
-            rendered = views.post_failed(
-                tr, lesson_id, target, result.error or "unknown", anonymous=anonymous, placement=placement
-            )
-            flows.tell(deps, form.team_id, form.user_id, rendered.text, channel_id, rendered.blocks)
-            return
-    text = views.confirmation(
-        tr, lesson_id, anonymous, target, placement, kept_private=only_me and wants_post
+    post_in = delivery.SHARED_IN if wants_post and not only_me else None
+    kept_private = only_me and wants_post
+    notify = flows.notify(tr, form.user_id, channel_id, None, anonymous=anonymous)
+    publication = flows.Publication(notify, post_in=post_in, confirm=not anonymous, kept_private=kept_private)
+    lesson_id = flows.save_lesson(
+        deps, form.team_id, form.user_id, draft, channel_id, only_me=only_me, publication=publication
     )
-    flows.tell(deps, form.team_id, form.user_id, text, channel_id)
+    ack()
+    log.info("lesson %s saved in %s from the form", lesson_id, form.team_id)
+    if anonymous:
+        # Nothing about an anonymous author is stored, not even in the outbox: told at once instead.
+        placement = flows.place_lesson(deps, form.team_id, lesson_id, channel_id, only_me=only_me)
+        target = (
+            placement.channel_id if post_in and placement.visibility not in ("author", "pending") else None
+        )
+        text = views.confirmation(tr, lesson_id, True, target, placement, kept_private=kept_private)
+        flows.tell(deps, form.team_id, form.user_id, text, channel_id, anonymous=True)
 
 
 def edit_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -89,10 +89,9 @@ def edit_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
         )
         return
     ack()
-    if edited.posted_in:
-        flows.refresh_lesson_message(deps, form.team_id, edited.lesson_id)
+    # The channel message follows through the outbox (stored with the edit).
     text = views.edited(tr, edited.lesson_id, posted_in=edited.posted_in, anonymous=edited.anonymous)
-    flows.tell(deps, form.team_id, form.user_id, text, channel_id)
+    flows.tell(deps, form.team_id, form.user_id, text, channel_id, anonymous=edited.anonymous)
 
 
 def share_elsewhere_submitted(
@@ -107,22 +106,13 @@ def share_elsewhere_submitted(
         ack(response_action="errors", errors={LessonBlock.WHERE: views.pick_a_channel(tr)})
         return
     lesson_id = form.meta_row_id(MetaKey.LESSON)
-    ack()
     try:
         if lesson_id is None:
             raise service.NotFound(0)
-        shared = flows.share_elsewhere(deps, form.team_id, form.user_id, lesson_id, target)
+        notify = flows.notify(tr, form.user_id, target, None, anonymous=False)
+        flows.share_elsewhere(deps, form.team_id, form.user_id, lesson_id, target, notify)
     except service.NotFound:
         flows.tell(deps, form.team_id, form.user_id, views.lesson_gone(tr))
-        return
     except service.NotAllowed:
         flows.tell(deps, form.team_id, form.user_id, views.not_yours_to_post(tr, lesson_id or 0))
-        return
-    if not shared.result.ok:
-        rendered = views.post_failed(
-            tr, lesson_id, target, shared.result.error or "unknown", anonymous=shared.anonymous
-        )
-        flows.tell(deps, form.team_id, form.user_id, rendered.text, None, rendered.blocks)
-        return
-    text = views.posted_elsewhere(tr, lesson_id, target, shared.placement, anonymous=shared.anonymous)
-    flows.tell(deps, form.team_id, form.user_id, text, target)
+    ack()  # the post (and what the author is told about it) was stored before the ack

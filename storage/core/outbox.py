@@ -51,7 +51,7 @@ def enqueue(
     due_at: datetime | None = None,
 ) -> int | None:
     """Store an effect in the caller's transaction; its id, or None when an effect with the same
-    `pending_key` is still waiting (coalesced: that one will do)."""
+    `pending_key` is still waiting, not yet claimed (coalesced: that one will do)."""
     effect = OutboxEffect(
         team_id=team_id,
         kind=kind,
@@ -116,7 +116,9 @@ def claim(
         if len(chosen) == limit:
             break
     for effect in chosen:
-        effect.status, effect.claimed_by = RUNNING, worker
+        # Running, it no longer stands for later ones: an effect stored with its key now (a vote after
+        # this refresh read the counts) waits behind it instead of being coalesced away.
+        effect.status, effect.claimed_by, effect.pending_key = RUNNING, worker, None
         effect.lease_until = now + lease
         effect.attempts += 1
         if effect.channel_key:

@@ -39,3 +39,20 @@ def button_labels(message: Message) -> list[str]:
 def everything_sent(ws: LocalWorkspace) -> str:
     """Every argument the app sent to Slack and every HTTP answer it gave, for leak checks."""
     return json.dumps([call.args for call in ws.standin.calls], ensure_ascii=False)
+
+
+def deliver_retries(ws: LocalWorkspace, *, step_seconds: float = 400.0, rounds: int = 12) -> None:
+    """Move the (fake) clock past every retry the outbox is waiting for, settling after each step,
+    until nothing is left to deliver (a failing Slack: backoff, then given up and told)."""
+    from datetime import timedelta
+
+    from storage.core import outbox as store
+
+    for _ in range(rounds):
+        with ws.deps.db.read_session() as session:
+            waiting = {k: v for k, v in store.counts(session).items() if k in store.UNFINISHED}
+        if not waiting:
+            return
+        ws.clock.advance(timedelta(seconds=step_seconds))  # type: ignore[attr-defined]
+        ws.settle()
+    raise AssertionError("the outbox still has effects waiting after every retry")

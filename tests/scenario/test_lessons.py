@@ -16,7 +16,14 @@ from bot.lessons.voting import DEBOUNCE
 from localslack.clock import FakeClock
 from localslack.workspace import LocalWorkspace
 from storage.lessons.models import Lesson, Vote
-from tests.scenario.helpers import bot_messages, button_labels, everything_sent, last_bot_message, texts
+from tests.scenario.helpers import (
+    bot_messages,
+    button_labels,
+    deliver_retries,
+    everything_sent,
+    last_bot_message,
+    texts,
+)
 
 
 def lessons_in_db(ws: LocalWorkspace) -> list[Lesson]:
@@ -342,12 +349,18 @@ def test_ack_is_fast_and_the_lesson_stored_even_when_slack_is_slow_or_failing(ws
     assert response.ok
     ws.settle()
     assert [lesson.text for lesson in lessons_in_db(ws)][-1] == "Failing Slack too"
-    assert "could not post it" in texts(ws, ws.user_id("ola"))
+    # The outbox tries again with backoff; after the last attempt (over half an hour later: the
+    # command's response_url has expired by then) the author is told by DM, in words.
+    deliver_retries(ws)
+    dm = ws.standin.messages(ws.standin.im_channel(ws.user_id("ola")))
+    assert any("could not post it" in m.text for m in dm)
 
 
 def test_rate_limited_post_is_retried_after_retry_after(ws: LocalWorkspace) -> None:
     ws.standin.fail("chat.postMessage", error="ratelimited", status=429, retry_after=1)
     share(ws, "ola", "general", "Back off when asked to")
+    assert len(ws.standin.calls_to("chat.postMessage")) == 1, "not again before Retry-After"
+    deliver_retries(ws, step_seconds=1.5)
     assert len(ws.standin.calls_to("chat.postMessage")) == 2
     assert last_bot_message(ws, "general").text.endswith("Back off when asked to")
 

@@ -207,7 +207,8 @@ def test_a_member_who_leaves_stops_seeing_the_channels_lessons(ws: LocalWorkspac
 
 def test_when_slack_cannot_say_the_lesson_waits_as_its_authors(ws: LocalWorkspace) -> None:
     ola, general = ws.user_id("ola"), ws.channel_id("general")
-    ws.standin.fail("conversations.info", error="fatal_error", status=200)  # Slack cannot say, once
+    # Slack cannot say, neither before the ack nor when the lesson is posted just after it.
+    ws.standin.fail("conversations.info", error="fatal_error", status=200, times=2)
     command(ws, ola, general, "Outages teach patience")
     [lesson] = lessons_in_db(ws)
     assert (lesson.visibility, lesson.channel_id) == (PENDING, general)
