@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("erfaring")
 EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 8
+LISTENER_THREADS = 32
 OUTBOX_THREADS = 4
 SHUTDOWN_SECONDS = 10.0
 HEALTH_PATH = "/healthz"
@@ -91,7 +92,10 @@ def build_app(
         signing_secret=settings.signing_secret,
         # `serve` checks the token with auth.test itself and stops with one clear line when it fails.
         token_verification_enabled=False,
-        listener_executor=listener_executor,
+        # Work after an ack that is not an outbox effect (a search's results, an admin check) runs on
+        # these threads; enough of them that a slow Slack never leaves a new request waiting for one.
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="erfaring-listener"),
         logger=logging.getLogger("erfaring.bolt"),
     )
 
@@ -153,7 +157,7 @@ def local_workspace(
         timezone=timezone,
         secret_key=b"local-workspace-secret-key",
     )
-    executor = TrackingExecutor()
+    executor = TrackingExecutor(max_workers=LISTENER_THREADS)
     app, deps = build_app(settings, db, clock=clock, listener_executor=executor)
     # Effects are delivered when the workspace settles; the fake clock decides when one is due, so
     # pacing a conversation by a second would hold every second post until someone moves the clock.

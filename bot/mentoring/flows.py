@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
+from bot.core import effects
 from bot.core.blockkit import Rendered, as_dicts, section
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
@@ -100,8 +101,9 @@ def _for(deps: Deps, team_id: str, user_id: str, channel_id: str | None = None) 
     return deps.languages.for_person(team_id, user_id, channel_id)
 
 
-def _dm(deps: Deps, team_id: str, user_id: str, text: str) -> bool:
-    return deps.slack.dm(team_id, user_id, text) is not None
+def _dm(deps: Deps, team_id: str, user_id: str, text: str) -> None:
+    """A DM through the outbox: delivered (and retried) after whatever step sends it."""
+    effects.dm(deps, team_id, user_id, text)
 
 
 # -- the forms -----------------------------------------------------------------------------------------
@@ -183,7 +185,9 @@ def offer_form_saved(
     """After the offer form's ack: thank the mentor where the form was opened, and match waiting
     requests on their topics."""
     tr = _for(deps, team_id, user_id, channel_id)
-    deps.slack.tell(team_id, user_id, notices.offer_saved(tr, profile.topics, profile.capacity), channel_id)
+    effects.tell(
+        deps, team_id, user_id, notices.offer_saved(tr, profile.topics, profile.capacity), channel=channel_id
+    )
     rematch_waiting(deps, team_id=team_id, topics=profile.topics)
 
 
@@ -427,7 +431,7 @@ def request_form_saved(
     tr = _for(deps, team_id, user_id, channel_id)
     rendered = request_outcome(deps, tr, result, team_id, user_id, topic)
     if rendered is not None:
-        deps.slack.dm(team_id, user_id, rendered.text, rendered.blocks)
+        effects.dm(deps, team_id, user_id, rendered.text, blocks=rendered.blocks)
 
 
 def move_on(deps: Deps, request_id: int, presence: Presence | None = None) -> Advance:
@@ -743,7 +747,7 @@ def send_step(deps: Deps, step: Step, presence: Presence) -> None:
             reminder=step.kind is StepKind.REMINDER,
         )
         rendered = views.followup_dm(_for(deps, m.team_id, person), card)
-        deps.slack.dm(m.team_id, person, rendered.text, rendered.blocks)
+        effects.dm(deps, m.team_id, person, rendered.text, blocks=rendered.blocks)
 
 
 def followup_answered(
@@ -771,15 +775,14 @@ def followup_answered(
         except SlackApiError as exc:
             log.warning("updating a follow-up DM failed: %s", error_code(exc))
     if result.answer is FollowUpAnswerKind.NEED_HELP:
-        reached = []
-        for admin in sorted(deps.settings.admins):
+        admins = sorted(deps.settings.admins)
+        for admin in admins:
             text = notices.need_help_for_admins(
                 _for(deps, m.team_id, admin), user_id, m.mentor_id, m.mentee_id, m.topic
             )
-            if _dm(deps, m.team_id, admin, text):
-                reached.append(admin)
-        if not reached:
-            log.warning("a mentoring 'need help' reached no admin (ERFARING_ADMINS is empty or DMs failed)")
+            _dm(deps, m.team_id, admin, text)  # delivered by the outbox, retried when Slack fails
+        if not admins:
+            log.warning("a mentoring 'need help' reached no admin: ERFARING_ADMINS is empty")
             _dm(deps, m.team_id, user_id, notices.no_admin_reached(tr))
     elif result.answer is FollowUpAnswerKind.DONE and result.ended_now:
         other = m.other(user_id)

@@ -19,6 +19,7 @@ from typing import assert_never
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from bot.core import effects
 from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
 from bot.core.i18n import Translator, translator
@@ -333,7 +334,7 @@ def save_thread_reply(deps: Deps, reply: ThreadReply) -> None:
     tr = deps.languages.for_person(team_id, reply.user_id, channel_id)
     if result.lesson_id is not None:
         log.info("lesson %s saved from a reply to prompt %s in %s", result.lesson_id, post_id, team_id)
-        deps.slack.react(team_id, channel_id, reply.reply_ts, Reaction.SAVED)
+        effects.react(deps, team_id, channel_id, reply.reply_ts, Reaction.SAVED)
         rendered = views.reply_saved(tr, result.lesson_id, replies.finders(placement.visibility), channel_id)
     elif result.problems or result.reading is Reading.FRAGMENT:
         rendered = views.reply_refused(
@@ -341,8 +342,14 @@ def save_thread_reply(deps: Deps, reply: ThreadReply) -> None:
         )
     else:
         return
-    deps.slack.tell(
-        team_id, reply.user_id, rendered.text, channel_id, rendered.blocks, thread_ts=reply.thread_ts
+    effects.tell(
+        deps,
+        team_id,
+        reply.user_id,
+        rendered.text,
+        channel=channel_id,
+        blocks=rendered.blocks,
+        thread_ts=reply.thread_ts,
     )
 
 
@@ -373,12 +380,7 @@ def undo_reply(deps: Deps, *, team_id: str, user_id: str, lesson_id: int | None)
             log.info("someone tried to undo another person's reply in %s", team_id)
             return views.undo_not_yours(tr)
     log.info("lesson %s from a prompt reply was taken back in %s", lesson_id, team_id)
-    try:
-        deps.slack.client(team_id).reactions_remove(
-            channel=channel_id, timestamp=reply_ts, name=Reaction.SAVED
-        )
-    except SlackApiError as exc:
-        log.info("could not take the ✅ off a reply in %s: %s", team_id, error_code(exc))
+    effects.unreact(deps, team_id, channel_id, reply_ts, Reaction.SAVED)
     return views.undone(tr)
 
 
@@ -394,7 +396,7 @@ def remind_raised_hand(
         question = prompts.prompt_text(session, team_id, post.prompt_key)
     tr = deps.languages.for_person(team_id, user_id, channel_id)
     rendered = views.reminder_dm(tr, question, channel_id, post_id)
-    deps.slack.dm(team_id, user_id, rendered.text, rendered.blocks)
+    effects.dm(deps, team_id, user_id, rendered.text, blocks=rendered.blocks)
 
 
 def open_share_form(
@@ -408,15 +410,15 @@ def open_share_form(
             post = replies.get_prompt_post(session, team_id, post_id)
             channel_id = post.channel_id if post is not None else None
     if post_id is None or channel_id is None:
-        deps.slack.tell(team_id, user_id, views.prompt_gone(deps.languages.for_person(team_id, user_id)))
+        effects.tell(deps, team_id, user_id, views.prompt_gone(deps.languages.for_person(team_id, user_id)))
         return
     tr = deps.languages.for_person(team_id, user_id, channel_id)
     state = ModalState(channel_id=channel_id, prompt_post_id=post_id)
     code = deps.slack.open_view(team_id, trigger_id, lesson_modal(tr, state)) if trigger_id else "no_trigger"
     if code:
         log.warning("the lesson form for prompt %s did not open: %s", post_id, code)
-        deps.slack.tell(
-            team_id, user_id, tr._("I could not open the form ({error}).").format(error=escape(code))
+        effects.tell(
+            deps, team_id, user_id, tr._("I could not open the form ({error}).").format(error=escape(code))
         )
 
 
@@ -540,7 +542,7 @@ def _channel_failed(deps: Deps, sub: Channel, kind: str, code: str, now: datetim
         return  # admins heard about this one already; do not DM them every week
     for user_id in runs.admins_for(deps.settings.admins, sub):
         tr = deps.languages.for_person(sub.team_id, user_id)
-        deps.slack.dm(sub.team_id, user_id, views.failure_note(tr, kind, sub.channel_id, code))
+        effects.dm(deps, sub.team_id, user_id, views.failure_note(tr, kind, sub.channel_id, code))
 
 
 # --- digest decorations: names and links ------------------------------------------------------------

@@ -71,7 +71,9 @@ def subscribe(ws: LocalWorkspace, channel: str, **fields: Any) -> str:
 
 def run(ws: LocalWorkspace, sleeps: Sleeps | None = None, **kwargs: Any) -> RunReport:
     kwargs.setdefault("replica_id", "test-replica")
-    return jobs.run_due(ws.deps, ws.clock.now(), sleep=sleeps if sleeps is not None else Sleeps(), **kwargs)
+    report = jobs.run_due(ws.deps, ws.clock.now(), sleep=sleeps if sleeps is not None else Sleeps(), **kwargs)
+    ws.settle()  # what the run asked the outbox to send (notes to admins) goes out, as workers would
+    return report
 
 
 def posts_of(ws: LocalWorkspace, channel: str, kind: str) -> list[Message]:
