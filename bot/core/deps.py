@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.core.clock import Clock
 from bot.core.language import Languages
@@ -22,7 +23,7 @@ class Deps:
     outbox: Outbox = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.outbox = Outbox(self)
+        self.outbox = Outbox(self, lease=timedelta(seconds=self.settings.outbox_lease_seconds))
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock, slack: SlackGateway) -> Deps:

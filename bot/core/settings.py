@@ -37,6 +37,9 @@ class Settings:
     timezone: str = "Europe/Oslo"
     secret_key: bytes = b""
     leaders: frozenset[str] = field(default_factory=frozenset)  # ERFARING_LEADERS: get the monthly report
+    # ERFARING_OUTBOX_LEASE_SECONDS: how long a delivery worker holds an effect before another may take
+    # it over (a worker that died: kill -9, a lost machine).
+    outbox_lease_seconds: int = 60
 
     @property
     def socket_mode(self) -> bool:
@@ -147,6 +150,14 @@ def _secret_key(raw: str | None, signing_secret: str | None) -> bytes:
     return hmac.new(base, b"erfaring-anonymous-authors", hashlib.sha256).digest()
 
 
+def _whole_number(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ConfigError(name, f"must be a whole number from {low} to {high}, got {raw!r}")
+    return int(raw)
+
+
 def load_settings(env: Mapping[str, str], *, require_slack: bool = True) -> Settings:
     """Read and check every setting; raise ConfigError naming the first bad one."""
     bot_token = _clean(env, "SLACK_BOT_TOKEN")
@@ -171,4 +182,7 @@ def load_settings(env: Mapping[str, str], *, require_slack: bool = True) -> Sett
         timezone=_timezone(_clean(env, "ERFARING_TIMEZONE")),
         secret_key=_secret_key(_clean(env, "ERFARING_SECRET_KEY"), signing_secret),
         leaders=_leaders(_clean(env, "ERFARING_LEADERS")),
+        outbox_lease_seconds=_whole_number(
+            "ERFARING_OUTBOX_LEASE_SECONDS", _clean(env, "ERFARING_OUTBOX_LEASE_SECONDS"), 60, 5, 3600
+        ),
     )

@@ -27,7 +27,7 @@ Answer = tuple[int, JSON, dict[str, str]]
 
 @dataclass
 class Fault:
-    kind: Literal["fail", "delay"]
+    kind: Literal["fail", "delay", "delay_after"]
     error: str = "ratelimited"
     status: int = 429
     retry_after: int | None = None
@@ -68,7 +68,7 @@ class Faults:
         if fault is not None and fault.kind == "delay":
             time.sleep(fault.seconds)
             return None
-        return fault
+        return fault  # "delay_after" is slept by the caller once the call has taken effect
 
 
 def parse_args(query: str, headers: Mapping[str, str], body: bytes) -> tuple[JSON, str]:
@@ -177,7 +177,7 @@ class Server:
             status = 200
             try:
                 args, token = parse_args(query, headers, body)
-                if fault is not None:
+                if fault is not None and fault.kind == "fail":
                     status, answer, extra_headers = fault.answer()
                 else:
                     if not token:
@@ -191,7 +191,9 @@ class Server:
             except SlackError as exc:
                 answer = exc.to_json()
             self._record(method, args, answer, status)
-            return status, answer, extra_headers
+        if fault is not None and fault.kind == "delay_after":
+            time.sleep(fault.seconds)  # Slack has done it, but the answer is slow (or never arrives)
+        return status, answer, extra_headers
 
     def _response_url(self, url_id: str, body: bytes) -> Answer:
         fault = self.faults.take("response_url")
@@ -263,9 +265,14 @@ class Served:
             method, [Fault("fail", error, status, retry_after, channel=channel) for _ in range(times)]
         )
 
-    def delay(self, method: str, seconds: float, times: int = 1, channel: str | None = None) -> None:
-        """Sleep before answering the next ``times`` calls of ``method``, like a slow Slack."""
-        self._faults.add(method, [Fault("delay", seconds=seconds, channel=channel) for _ in range(times)])
+    def delay(
+        self, method: str, seconds: float, times: int = 1, channel: str | None = None, *, after: bool = False
+    ) -> None:
+        """Sleep before answering the next ``times`` calls of ``method``, like a slow Slack. With
+        ``after``, the call takes effect first and only the answer is late (a post that happened but
+        whose answer a crashed client never saw)."""
+        kind: Literal["delay", "delay_after"] = "delay_after" if after else "delay"
+        self._faults.add(method, [Fault(kind, seconds=seconds, channel=channel) for _ in range(times)])
 
 
 class _HTTPServer(ThreadingHTTPServer):

@@ -313,3 +313,15 @@ def test_cli_default_command_is_serve(capsys: pytest.CaptureFixture[str]) -> Non
     captured = capsys.readouterr()
     assert code == 2
     assert "SLACK_BOT_TOKEN" in captured.err
+
+
+def test_the_outbox_lease_is_a_whole_number_of_seconds() -> None:
+    from bot.core.settings import ConfigError, load_settings
+
+    base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    assert load_settings(base).outbox_lease_seconds == 60
+    assert load_settings({**base, "ERFARING_OUTBOX_LEASE_SECONDS": "5"}).outbox_lease_seconds == 5
+    for bad in ("0", "4", "3601", "1.5", "-10", "soon"):
+        with pytest.raises(ConfigError) as caught:
+            load_settings({**base, "ERFARING_OUTBOX_LEASE_SECONDS": bad})
+        assert "ERFARING_OUTBOX_LEASE_SECONDS" in str(caught.value)
