@@ -228,9 +228,17 @@ class Outbox:
     def deliver_due(self) -> int:
         """Claim what is due and deliver it; how many effects were handled (delivered or not)."""
         now = self.deps.clock.now()
+        with self._lock:
+            busy = frozenset(self._in_flight)
         with self.deps.db.session() as session:
             claimed = store.claim(
-                session, now=now, worker=self.worker, lease=self.lease, limit=self.batch, pace=self.pace
+                session,
+                now=now,
+                worker=self.worker,
+                lease=self.lease,
+                limit=self.batch,
+                pace=self.pace,
+                busy=busy,
             )
         for item in claimed:
             if self._stopping.is_set():

@@ -39,14 +39,15 @@ MISS_CACHE_SECONDS = 30.0
 MEMBERSHIP_CACHE_SECONDS = 60.0
 MEMBERSHIP_PAGES_MAX = 20  # 20 pages of 200: more private conversations than anyone has
 # A person's locale is looked up before some acks: never let that lookup cost more than this.
-QUICK_TIMEOUT_SECONDS = 1
+QUICK_TIMEOUT_SECONDS = 0.4
 
 
 _DELIVERING: contextvars.ContextVar[bool] = contextvars.ContextVar("erfaring_delivering", default=False)
 
 
-def make_client(token: str | None, base_url: str, *, max_retries: int = 3, timeout: int = 10) -> WebClient:
-    client = WebClient(token=token, base_url=base_url, timeout=timeout)
+def make_client(token: str | None, base_url: str, *, max_retries: int = 3, timeout: float = 10) -> WebClient:
+    # slack_sdk annotates the timeout as int; it hands it to urllib, which takes seconds as a float.
+    client = WebClient(token=token, base_url=base_url, timeout=timeout)  # type: ignore[arg-type]
     # RateLimitErrorRetryHandler waits for Retry-After; only the connection handler is on by default.
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=max_retries),
@@ -350,6 +351,24 @@ class SlackGateway:
         except SlackApiError as exc:
             return error_code(exc)
         return None
+
+    def ensure_member(self, team_id: str, channel_id: str) -> bool:
+        """Join a public channel the app is not in yet (conversations.join), so that it can read back
+        what it posted there: how a retry after a crash sees its post went out. True when the app is
+        a member (or the conversation is not a public channel: nothing to join)."""
+        channel = self.channel_info(team_id, channel_id)
+        if not channel or channel.get("is_member") or channel.get("is_private") or channel.get("is_im"):
+            return bool(channel)
+        if channel.get("is_mpim"):
+            return True
+        try:
+            self.client(team_id).conversations_join(channel=channel_id)
+        except SlackApiError as exc:
+            log.info("could not join %s (%s)", channel_id, error_code(exc))
+            return False
+        with self._lock:
+            self._channels[(team_id, channel_id)] = (self._monotonic(), {**channel, "is_member": True})
+        return True
 
     def posted_with(
         self, team_id: str, channel_id: str, event_type: str, key: object, oldest: float

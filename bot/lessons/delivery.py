@@ -219,6 +219,9 @@ def _post(deps: Deps, effect: Effect, lesson_id: int, channel_id: str) -> str | 
             return str(lesson.message_ts)  # posted already (an earlier attempt recorded it)
         created = lesson.created_at
         card = service.card_of(lesson, voting.counts(session, lesson_id))
+    # In a public channel the app posts without being a member (chat:write.public) but can only read
+    # the channel back as one: join it, so that a retry can look for this post.
+    deps.slack.ensure_member(effect.team_id, channel_id)
     ts = None
     if effect.retried:  # an earlier attempt may have posted before it died: look before posting again
         ts = deps.slack.posted_with(

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # Where a quick lesson was shared is asked before its ack (which says who can find it), but never for
 # longer than this: a slow Slack gets an ack that says so, and the answer follows.
-_PLACING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lesson-placing")
+_PLACING = ThreadPoolExecutor(max_workers=16, thread_name_prefix="lesson-placing")
 
 
 # --- storing (before the ack) ------------------------------------------------------------------------

@@ -85,13 +85,22 @@ def _due(now: datetime) -> Any:
 
 
 def claim(
-    session: Session, *, now: datetime, worker: str, lease: timedelta, limit: int, pace: timedelta
+    session: Session,
+    *,
+    now: datetime,
+    worker: str,
+    lease: timedelta,
+    limit: int,
+    pace: timedelta,
+    busy: frozenset[int] = frozenset(),
 ) -> list[Claimed]:
     """Claim up to `limit` due effects for `worker`: at most one per conversation at a time, and none
-    for a conversation whose pace says wait. Oldest first."""
+    for a conversation whose pace says wait. Oldest first. `busy`: effects this worker's own threads
+    are delivering right now (a lease that ran out under a slow call is not taken over by itself)."""
+    conditions = [_due(now)] + ([OutboxEffect.id.not_in(sorted(busy))] if busy else [])
     query = (
         select(OutboxEffect)
-        .where(_due(now))
+        .where(*conditions)
         .order_by(OutboxEffect.due_at, OutboxEffect.id)
         .limit(limit * CANDIDATES_PER_CLAIM)
     )
