@@ -5,7 +5,7 @@
 Configuration comes from the environment, as in production: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
 SLACK_API_URL (the stand-in) and, for Erfaring, DATABASE_URL and ERFARING_* (bot.core.settings).
 
-erfaring — app.build_app + app.make_wsgi: exactly what `python app.py serve` serves (no scheduler).
+erfaring — app.build_app + app.make_wsgi + outbox workers: what `python app.py serve` serves (no scheduler).
 bare     — a slack_bolt.App whose /lesson listener only acks, behind the same Bolt WSGI adapter.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,8 @@ def erfaring_wsgi() -> WSGIApplication:
 
     settings = load_settings(os.environ, require_slack=True)
     db = app.open_database(settings)
-    bolt_app, _ = app.build_app(settings, db)
+    bolt_app, deps = app.build_app(settings, db)
+    deps.outbox.start(threads=app.OUTBOX_THREADS)  # as serve does: the effects after each ack
     return app.make_wsgi(bolt_app, db, settings.signing_secret or "")
 
 
@@ -50,6 +52,11 @@ def bare_wsgi() -> WSGIApplication:
 
     @bolt_app.command("/lesson")
     def lesson(ack: Ack) -> None:
+        ack()
+
+    # The load benchmark also clicks buttons: the bare app acks those too, and does nothing else.
+    @bolt_app.action(re.compile(".*"))
+    def click(ack: Ack) -> None:
         ack()
 
     handler: WSGIApplication = SlackRequestHandler(bolt_app, path=EVENTS_PATH)

@@ -120,7 +120,17 @@ class Effect:
         return self.attempts > 1 or self.result is not None
 
 
-Handler = Callable[["Deps", Effect], "Mapping[str, Any] | None"]
+@dataclass(frozen=True)
+class Delivered:
+    """What a handler may return instead of a bare result: the result, and more to store in the very
+    transaction that records the delivery (where a post landed, the next note), so a delivery is one
+    write, not three."""
+
+    result: Mapping[str, Any] | None = None
+    then: Callable[[Session], None] | None = None
+
+
+Handler = Callable[["Deps", Effect], "Mapping[str, Any] | Delivered | None"]
 FailureHandler = Callable[["Deps", Effect, str], None]
 
 
@@ -230,6 +240,9 @@ class Outbox:
         now = self.deps.clock.now()
         with self._lock:
             busy = frozenset(self._in_flight)
+        with self.deps.db.read_session() as session:
+            if not store.has_due(session, now, busy):
+                return 0
         with self.deps.db.session() as session:
             claimed = store.claim(
                 session,
@@ -259,9 +272,13 @@ class Outbox:
             if kind is None:
                 raise Permanent(f"unknown_kind:{item.kind}")
             with self.deps.slack.delivering():
-                result = kind.handler(self.deps, effect)
+                done = kind.handler(self.deps, effect)
+            result, then = (done.result, done.then) if isinstance(done, Delivered) else (done, None)
             with self.deps.db.session() as session:
-                if not store.finish(session, item.id, self.worker, now=self.deps.clock.now(), result=result):
+                if store.finish(session, item.id, self.worker, now=self.deps.clock.now(), result=result):
+                    if then is not None:
+                        then(session)
+                else:
                     log.warning("effect %s (%s) was taken over while delivering it", item.id, item.kind)
         except Permanent as exc:
             self._failed(kind, effect, exc.code, store.FAILED)

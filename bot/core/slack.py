@@ -226,9 +226,10 @@ class SlackGateway:
         return self._channel(team_id, channel_id, fresh)[0]
 
     def _channel(
-        self, team_id: str, channel_id: str, fresh: bool
+        self, team_id: str, channel_id: str, fresh: bool, *, cached_only: bool = False
     ) -> tuple[dict[str, Any] | None, str | None]:
-        """(the channel, None), or (None, Slack's error code)."""
+        """(the channel, None), or (None, Slack's error code); with `cached_only`, (None, None) when
+        nothing is remembered (Slack is not asked)."""
         key = (team_id, channel_id)
         now = self._monotonic()
         if not fresh:
@@ -236,6 +237,8 @@ class SlackGateway:
                 cached = self._channels.get(key)
             if cached is not None and now - cached[0] < PEOPLE_CACHE_SECONDS:
                 return cached[1], None
+        if cached_only:
+            return None, None
         try:
             channel = self.client(team_id).conversations_info(channel=channel_id).get("channel") or {}
         except SlackApiError as exc:
@@ -247,12 +250,16 @@ class SlackGateway:
             self._channels[key] = (now, dict(channel))
         return dict(channel), None
 
-    def conversation(self, team_id: str, channel_id: str, *, fresh: bool = False) -> ConversationInfo:
+    def conversation(
+        self, team_id: str, channel_id: str, *, fresh: bool = False, cached_only: bool = False
+    ) -> ConversationInfo:
         """Public channel, private channel, group DM or DM, as conversations.info says; UNKNOWN (with
-        Slack's error code) when Slack will not say: a conversation the app cannot see, or an outage."""
-        channel, error = self._channel(team_id, channel_id, fresh)
+        Slack's error code) when Slack will not say: a conversation the app cannot see, or an outage.
+        With `cached_only`, only what is remembered: UNKNOWN with error "not_cached" otherwise."""
+        channel, error = self._channel(team_id, channel_id, fresh, cached_only=cached_only)
         if not channel:
-            return ConversationInfo(Conversation.UNKNOWN, error=error or "unknown_error")
+            missing = "not_cached" if cached_only else "unknown_error"
+            return ConversationInfo(Conversation.UNKNOWN, error=error or missing)
         members = channel.get("num_members")
         count = int(members) if isinstance(members, int) else None
         name = str(channel["name"]) if channel.get("name") else None

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot.core import effects, outbox
 from bot.core.deps import Deps
 from bot.core.i18n import translator
-from bot.core.outbox import Effect, Permanent
+from bot.core.outbox import Delivered, Effect, Permanent
 from bot.core.slack import Conversation
 from bot.lessons import service, views, visibility, voting
 from bot.lessons.data import Placement
@@ -142,14 +142,30 @@ def _notify_of(payload: Mapping[str, Any]) -> Notify:
 
 
 def _tell(
-    deps: Deps, team_id: str, notify: Notify, text: str, blocks: list[dict[str, object]] | None = None
+    deps: Deps,
+    team_id: str,
+    notify: Notify,
+    text: str,
+    blocks: list[dict[str, object]] | None = None,
+    *,
+    session: Session | None = None,
 ) -> None:
     """Through the command's response_url when there is one (it reaches the person even in a channel
     the app is not in; a named author gets a DM when it has expired), else a note by their id."""
     if notify.response_url:
-        effects.respond(deps, team_id, notify.response_url, text, blocks=blocks, fallback_user=notify.user_id)
+        effects.respond(
+            deps,
+            team_id,
+            notify.response_url,
+            text,
+            blocks=blocks,
+            fallback_user=notify.user_id,
+            session=session,
+        )
     elif notify.user_id:
-        effects.tell(deps, team_id, notify.user_id, text, channel=notify.channel_id, blocks=blocks)
+        effects.tell(
+            deps, team_id, notify.user_id, text, channel=notify.channel_id, blocks=blocks, session=session
+        )
 
 
 def _placement(deps: Deps, team_id: str, lesson_id: int, only_me: bool) -> Placement:
@@ -168,7 +184,7 @@ def _placement(deps: Deps, team_id: str, lesson_id: int, only_me: bool) -> Place
 
 
 @outbox.handles(PUBLISH, on_failure=lambda deps, effect, code: _publish_failed(deps, effect, code))
-def _deliver_publish(deps: Deps, effect: Effect) -> Mapping[str, Any] | None:
+def _deliver_publish(deps: Deps, effect: Effect) -> Delivered:
     p = effect.payload
     lesson_id = int(p["lesson"])
     notify = _notify_of(p)
@@ -190,59 +206,60 @@ def _deliver_publish(deps: Deps, effect: Effect) -> Mapping[str, Any] | None:
         target = None  # a private note (or the DM with the app): not posted
     # Where Slack still cannot say (PENDING) it is posted all the same: the conversation's members see
     # it there anyway; who may find it by search waits for Slack's answer (settle_pending).
-    ts = _post(deps, effect, lesson_id, target) if isinstance(target, str) and target else None
+    posted = _post(deps, effect, lesson_id, target) if isinstance(target, str) and target else None
+    note: str | None = None
     if target and post_in != SHARED_IN:
         # Posted in a channel its author picked: who can find it now follows that channel.
         placement = visibility.place(deps.slack, effect.team_id, target)
-        with deps.db.session() as session:
-            service.set_placement(session, effect.team_id, lesson_id, placement)
-        _tell(
-            deps,
-            effect.team_id,
-            notify,
-            views.posted_elsewhere(tr, lesson_id, target, placement, anonymous=anonymous),
-        )
+        note = views.posted_elsewhere(tr, lesson_id, target, placement, anonymous=anonymous)
     elif p.get("confirm"):
-        text = views.confirmation(
+        note = views.confirmation(
             tr, lesson_id, anonymous, target, placement, kept_private=bool(p.get("kept_private"))
         )
-        _tell(deps, effect.team_id, notify, text)
-    return {"ts": ts, "channel": target} if ts else None
+    elsewhere = placement if target and post_in != SHARED_IN else None
+
+    def record(session: Session) -> None:
+        """Where it was posted, who can find it now, and what its author hears: one transaction."""
+        if posted is not None:
+            lesson = service.get_lesson(session, effect.team_id, lesson_id)
+            if lesson is not None and not lesson.message_ts:
+                service.record_message(session, lesson, posted[1], posted[0])
+        if elsewhere is not None:
+            service.set_placement(session, effect.team_id, lesson_id, elsewhere)
+        if note is not None:
+            _tell(deps, effect.team_id, notify, note, session=session)
+
+    return Delivered({"ts": posted[0], "channel": posted[1]} if posted else None, then=record)
 
 
-def _post(deps: Deps, effect: Effect, lesson_id: int, channel_id: str) -> str | None:
+def _post(deps: Deps, effect: Effect, lesson_id: int, channel_id: str) -> tuple[str, str]:
+    """Post the lesson in `channel_id` (or find its post, after a crash): (ts, channel)."""
     with deps.db.read_session() as session:
         lesson = service.get_lesson(session, effect.team_id, lesson_id)
         if lesson is None:
             raise Permanent("lesson_gone")
-        if lesson.message_ts:
-            return str(lesson.message_ts)  # posted already (an earlier attempt recorded it)
+        if lesson.message_ts and lesson.channel_id:
+            return str(lesson.message_ts), str(lesson.channel_id)  # an earlier attempt recorded it
         created = lesson.created_at
         card = service.card_of(lesson, voting.counts(session, lesson_id))
     # In a public channel the app posts without being a member (chat:write.public) but can only read
     # the channel back as one: join it, so that a retry can look for this post.
     deps.slack.ensure_member(effect.team_id, channel_id)
-    ts = None
     if effect.retried:  # an earlier attempt may have posted before it died: look before posting again
-        ts = deps.slack.posted_with(
+        found = deps.slack.posted_with(
             effect.team_id, channel_id, POST_EVENT, lesson_id, (created - LOOK_BACK).timestamp()
         )
-    posted_channel = channel_id
-    if ts is None:
-        rendered = lesson_message(deps.languages.for_channel(effect.team_id, channel_id), card)
-        response = deps.slack.client(effect.team_id).chat_postMessage(
-            channel=channel_id,
-            text=rendered.text,
-            blocks=rendered.blocks,
-            unfurl_links=False,
-            metadata={"event_type": POST_EVENT, "event_payload": {"key": lesson_id}},
-        )
-        ts, posted_channel = str(response["ts"]), str(response.get("channel") or channel_id)
-    with deps.db.session() as session:
-        lesson = service.get_lesson(session, effect.team_id, lesson_id)
-        if lesson is not None:
-            service.record_message(session, lesson, posted_channel, ts)
-    return ts
+        if found is not None:
+            return found, channel_id
+    rendered = lesson_message(deps.languages.for_channel(effect.team_id, channel_id), card)
+    response = deps.slack.client(effect.team_id).chat_postMessage(
+        channel=channel_id,
+        text=rendered.text,
+        blocks=rendered.blocks,
+        unfurl_links=False,
+        metadata={"event_type": POST_EVENT, "event_payload": {"key": lesson_id}},
+    )
+    return str(response["ts"]), str(response.get("channel") or channel_id)
 
 
 def _publish_failed(deps: Deps, effect: Effect, code: str) -> None:

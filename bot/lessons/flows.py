@@ -65,9 +65,11 @@ def save_lesson(
     Nothing asks Slack before the lesson is stored: until Slack says where it was shared, it is its
     author's alone (PENDING; a private note, AUTHOR, needs no answer at all). The publication settles
     that, posts it and tells its author after the ack, even if this process dies first."""
-    waiting = Placement(
-        AUTHOR if only_me or channel_id is None else PENDING, channel_id, Conversation.UNKNOWN
-    )
+    # What the gateway remembers of the conversation decides at once (no Web API call before the
+    # lesson is stored); else it waits, its author's, until Slack says.
+    known = visibility.place(deps.slack, team_id, channel_id, only_me=only_me, cached_only=True)
+    fallback = AUTHOR if only_me or channel_id is None else PENDING
+    waiting = known if known.visibility != PENDING else Placement(fallback, channel_id, Conversation.UNKNOWN)
     with deps.db.session() as session:
         lesson = service.create_lesson(
             session,
@@ -110,6 +112,9 @@ def place_lesson(
 def place_quickly(deps: Deps, team_id: str, lesson_id: int, channel_id: str | None) -> Placement | None:
     """place_lesson, when Slack answers within QUICK_TIMEOUT_SECONDS (a stored lesson's ack waits for no
     more); None when it did not: the lesson stays its author's, and place_lesson asks again later."""
+    known = visibility.place(deps.slack, team_id, channel_id, cached_only=True)
+    if known.visibility != PENDING:
+        return known  # the gateway remembered the conversation: the lesson was stored with it
     asked = _PLACING.submit(visibility.place, deps.slack, team_id, channel_id)
     try:
         placement = asked.result(timeout=QUICK_TIMEOUT_SECONDS)

@@ -27,12 +27,20 @@ NOT_VISIBLE = frozenset({"channel_not_found", "not_in_channel", "missing_scope"}
 __all__ = ["Placement", "audience_of", "place", "settle_pending"]
 
 
-def place(slack: SlackGateway, team_id: str, channel_id: str | None, *, only_me: bool = False) -> Placement:
+def place(
+    slack: SlackGateway,
+    team_id: str,
+    channel_id: str | None,
+    *,
+    only_me: bool = False,
+    cached_only: bool = False,
+) -> Placement:
     """The visibility of a lesson shared in `channel_id` (None: nowhere, e.g. a form opened from App
-    Home). "Only me" makes it a private note wherever it was shared."""
+    Home). "Only me" makes it a private note wherever it was shared. With `cached_only`, only what the
+    gateway remembers is used (no Web API call): PENDING when it remembers nothing."""
     if channel_id is None:
         return Placement(AUTHOR, None, Conversation.UNKNOWN)
-    info = slack.conversation(team_id, channel_id)
+    info = slack.conversation(team_id, channel_id, cached_only=cached_only)
     if info.kind is Conversation.DM:
         return Placement(AUTHOR, None, info.kind)  # the DM's id would name the author
     if only_me:

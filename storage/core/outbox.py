@@ -84,6 +84,13 @@ def _due(now: datetime) -> Any:
     )
 
 
+def has_due(session: Session, now: datetime, busy: frozenset[int] = frozenset()) -> bool:
+    """Whether anything is due (a read: on SQLite it takes no write lock, so idle workers asking
+    cost the writers nothing)."""
+    conditions = [_due(now)] + ([OutboxEffect.id.not_in(sorted(busy))] if busy else [])
+    return session.scalar(select(OutboxEffect.id).where(*conditions).limit(1)) is not None
+
+
 def claim(
     session: Session,
     *,

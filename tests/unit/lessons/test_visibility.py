@@ -91,7 +91,9 @@ class Channels:
     def __init__(self, infos: dict[str, ConversationInfo]) -> None:
         self.infos = infos
 
-    def conversation(self, team_id: str, channel_id: str, *, fresh: bool = False) -> ConversationInfo:
+    def conversation(
+        self, team_id: str, channel_id: str, *, fresh: bool = False, cached_only: bool = False
+    ) -> ConversationInfo:
         return self.infos[channel_id]
 
 

@@ -1,0 +1,277 @@
+"""Load: N people using Erfaring at once, against a bare Bolt app on the same server in the same run.
+
+    python -m bench.load_bench [--users 16] [--seconds 15] [--database-url URL] [--output PATH]
+
+Each simulated person, in a loop for the whole window, sends the mix the issue names: half `/lesson
+<text>`, a quarter `/lesson search <words>`, a quarter clicks on a lesson's 👍 Useful button — signed
+as Slack signs them, over HTTP, to Erfaring served by waitress exactly as `python app.py serve` serves
+it (bench/ack_server.py) and, one after the other in the same run, to a bare slack_bolt App that only
+acks, behind the same adapter and server. Reported per app: requests/s, ack p50/p95/p99/max, acks
+over 3 s (Slack's deadline), errors; and the ratios. After Erfaring's window the bench waits for the
+work that follows the acks (posting the lessons, refreshing counts, search answers) to finish and
+reports how long that took ("drain").
+
+Targets (issue 10): throughput ≥ 0.8× the bare app, ack p99 ≤ 500 ms at 16 users, no ack over 3 s,
+on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import random
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.ack_bench import (
+    SECRET_KEY,
+    ServerProcess,
+    _child_env,
+    _normalize_pg,
+    bench_database,
+    free_port,
+    machine,
+    ratio,
+    summarize,
+)
+from bench.common import write_result
+from bot.lessons.ids import LessonAction
+from localslack.driver import Response, SlackDriver, http_poster
+from localslack.standin import Message, SlackStandIn
+from localslack.workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, seed
+from storage.db import Database
+
+RESULTS = Path(__file__).parent / "results" / "load.json"
+SEED = 20261202
+TARGET_THROUGHPUT = 0.8
+TARGET_P99_MS = 500.0
+DEADLINE_MS = 3000.0
+WORDS = ("deploy", "review", "onboarding", "retro", "testing", "kunde", "møte", "prosjekt", "incident")
+
+
+@dataclass
+class Window:
+    """What one app answered during the window."""
+
+    samples_ms: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, kind: str, response: Response, ok: bool) -> None:
+        elapsed = response.elapsed * 1000
+        self.samples_ms.append(elapsed)
+        self.by_kind.setdefault(kind, []).append(elapsed)
+        if not ok:
+            self.errors.append(f"{kind}: HTTP {response.status} {response.body[:120]}")
+
+    def report(self) -> dict[str, Any]:
+        count = len(self.samples_ms)
+        return {
+            "requests": count,
+            "requests_per_s": round(count / self.seconds, 1) if self.seconds else 0.0,
+            "ack_ms": summarize(self.samples_ms) if count > 1 else {},
+            "by_kind_p95_ms": {k: summarize(v)["p95"] for k, v in self.by_kind.items() if len(v) > 1},
+            "over_3s": sum(1 for s in self.samples_ms if s > DEADLINE_MS),
+            "errors": len(self.errors),
+            "error_examples": self.errors[:3],
+        }
+
+
+def run_window(
+    standin: SlackStandIn,
+    url: str,
+    users: Sequence[str],
+    channels: Sequence[str],
+    messages: Sequence[Message],
+    seconds: float,
+    expect_saved: bool,
+) -> Window:
+    window = Window()
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    counter = iter(range(10**9))
+
+    def person(index: int) -> None:
+        rng = random.Random(SEED + index)
+        driver = SlackDriver(LOCAL_SIGNING_SECRET, standin, http_poster(url))
+        user = users[index % len(users)]
+        while time.monotonic() < stop_at:
+            roll = rng.random()
+            channel = channels[rng.randrange(len(channels))]
+            if roll < 0.5:
+                with lock:
+                    n = next(counter)
+                text = (
+                    f"Lesson {n} from load: {rng.choice(WORDS)} taught us to go slowly #{rng.choice(WORDS)}"
+                )
+                response = driver.command(user, channel, "/lesson", text)
+                ok = response.ok and (not expect_saved or "is saved" in response.body)
+                kind = "lesson"
+            elif roll < 0.75:
+                response = driver.command(user, channel, "/lesson", f"search {rng.choice(WORDS)}")
+                ok, kind = response.ok, "search"
+            else:
+                message = messages[rng.randrange(len(messages))]
+                response = driver.click(user, action_id=LessonAction.USEFUL, message=message)
+                ok, kind = response.ok, "vote"
+            with lock:
+                window.add(kind, response, ok)
+
+    threads = [threading.Thread(target=person, args=(i,), name=f"person-{i}") for i in range(len(users))]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    window.seconds = time.perf_counter() - started
+    return window
+
+
+def _seed_lessons(standin: SlackStandIn, url: str, user: str, channel: str, count: int) -> list[Message]:
+    """Lessons to vote on: shared through Erfaring, posted by it; the bare app votes on the same ones."""
+    driver = SlackDriver(LOCAL_SIGNING_SECRET, standin, http_poster(url))
+    for n in range(count):
+        assert driver.command(user, channel, "/lesson", f"A lesson to vote on, number {n} #seed").ok
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        posted = [m for m in standin.messages(channel) if m.user == standin.bot_user_id and m.blocks]
+        if len(posted) >= count:
+            return posted
+        time.sleep(0.1)
+    raise RuntimeError("the seed lessons were never posted")
+
+
+def _drain(database_url: str, timeout: float = 300.0) -> float:
+    """Seconds until the outbox has nothing unfinished left."""
+    from storage.core import outbox as store
+
+    database = Database(database_url)
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < timeout:
+            with database.read_session() as session:
+                counts = store.counts(session)
+            if not any(counts.get(s, 0) for s in store.UNFINISHED):
+                return round(time.monotonic() - started, 2)
+            time.sleep(0.2)
+        return float("inf")
+    finally:
+        database.dispose()
+
+
+def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    standin = SlackStandIn(team_id=LOCAL_TEAM_ID, bot_token=LOCAL_BOT_TOKEN).start()
+    try:
+        ids = seed(standin)
+        users = [ids[name] for name in ("kari", "ola", "ingrid", "per")]
+        channels = [ids["#general"], ids["#team-platform"], ids["#team-product"]]
+        common = {
+            "SLACK_BOT_TOKEN": LOCAL_BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": LOCAL_SIGNING_SECRET,
+            "SLACK_API_URL": standin.api_url,
+        }
+        with bench_database(_normalize_pg(args.database_url), workdir, "load") as database_url:
+            env = {**common, "DATABASE_URL": database_url, "ERFARING_SECRET_KEY": SECRET_KEY}
+            erfaring = ServerProcess(
+                "erfaring", "waitress", free_port(), workdir / "erfaring.log", _child_env(env), args.threads
+            )
+            bare = ServerProcess(
+                "bare", "waitress", free_port(), workdir / "bare.log", _child_env(common), args.threads
+            )
+            results: dict[str, Any] = {}
+            try:
+                for process in (erfaring, bare):
+                    process.start()
+                for process in (erfaring, bare):
+                    process.wait_ready()
+                messages = _seed_lessons(standin, erfaring.events_url, users[0], channels[0], 20)
+                _drain(database_url)
+                people = [users[i % len(users)] for i in range(args.users)]
+                for process, saved in ((bare, False), (erfaring, True)):
+                    say = f"[{process.app}] {args.users} people for {args.seconds:.0f} s …"
+                    print(say, file=sys.stderr, flush=True)
+                    window = run_window(
+                        standin, process.events_url, people, channels, messages, args.seconds, saved
+                    )
+                    results[process.app] = window.report()
+                    if process is erfaring:
+                        results[process.app]["drain_s"] = _drain(database_url)
+                    time.sleep(1.0)
+                results["erfaring"]["peak_rss_mib"] = erfaring.memory()["peak_rss_mib"]
+            finally:
+                for process in (erfaring, bare):
+                    process.stop()
+    finally:
+        standin.stop()
+    e, b = results["erfaring"], results["bare"]
+    throughput = ratio(e["requests_per_s"], b["requests_per_s"])
+    return {
+        "users": args.users,
+        "seconds": args.seconds,
+        "server": f"waitress, {args.threads} threads",
+        "apps": results,
+        "throughput_ratio": throughput,
+        "p99_ratio": ratio(e["ack_ms"].get("p99", 0.0), b["ack_ms"].get("p99", 1.0)),
+        "targets": {
+            "throughput_ratio >= 0.8": throughput >= TARGET_THROUGHPUT,
+            "ack p99 <= 500 ms": e["ack_ms"].get("p99", float("inf")) <= TARGET_P99_MS,
+            "no ack over 3 s": e["over_3s"] == 0,
+            "no errors": e["errors"] == 0,
+        },
+    }
+
+
+def markdown(backend: str, report: dict[str, Any]) -> str:
+    rows = [
+        f"## Load: {report['users']} people for {report['seconds']:.0f} s — {backend}, {report['server']}",
+        "",
+        "| app | requests/s | ack p50 ms | p95 | p99 | max | over 3 s | errors | drain s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in ("erfaring", "bare"):
+        app = report["apps"][name]
+        ack = app["ack_ms"]
+        rows.append(
+            f"| {name} | {app['requests_per_s']} | {ack.get('p50')} | {ack.get('p95')} | {ack.get('p99')} | "
+            f"{ack.get('max')} | {app['over_3s']} | {app['errors']} | {app.get('drain_s', '')} |"
+        )
+    rows.append("")
+    rows.append(
+        f"Throughput ratio {report['throughput_ratio']} (target ≥ {TARGET_THROUGHPUT}); targets: "
+        + ", ".join(f"{k}: {'PASS' if v else 'FAIL'}" for k, v in report["targets"].items())
+    )
+    return "\n".join(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load_bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads (as app.serve)")
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: a temporary SQLite file)")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--keep", type=Path, help="keep the servers' logs (and the SQLite file) here")
+    args = parser.parse_args(argv)
+    backend = "postgresql" if args.database_url else "sqlite"
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        report = measure(args, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="erfaring-load-") as directory:
+            report = measure(args, Path(directory))
+    report["machine"] = machine()
+    print(markdown(backend, report))
+    write_result(args.output, backend, report)
+    return 0 if all(report["targets"].values()) else 1
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())
