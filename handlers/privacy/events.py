@@ -57,7 +57,7 @@ def revokes_the_bot(event: object) -> bool:
     return isinstance(bots, list) and bool(bots)
 
 
-def _event_of(body: Mapping[str, Any]) -> tuple[str | None, datetime | None]:
+def event_of(body: Mapping[str, Any]) -> tuple[str | None, datetime | None]:
     """An Events API request's event type and when Slack says it happened; (None, None) for the rest."""
     if body.get("type") != "event_callback":
         return None, None
@@ -95,7 +95,7 @@ def installed_again(
 ) -> BoltResponse | None:
     """Every signed request from a workspace but the goodbyes means it is installed: a deletion that
     waits for it is taken back. Never fails the request it rides on."""
-    kind, sent = _event_of(body)
+    kind, sent = event_of(body)
     if kind not in GOODBYES:
         try:
             team_id = payloads.team_of(body)

@@ -28,6 +28,7 @@ from storage.base import Base
 from storage.core.models import OutboxEffect, OutboxPace, Workspace
 from storage.core.outbox import DEAD, DONE, FAILED, PENDING, RUNNING, UNFINISHED
 from storage.db import rowcount
+from storage.insights.models import Leader, ReportClaim
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.visibility import AUTHOR, Audience, visible
 from storage.mentoring.models import (
@@ -69,6 +70,10 @@ def teams(session: Session) -> list[str]:
         select(Mentorship.team_id),
         select(Subscription.team_id),
         select(CustomPrompt.team_id),
+        select(MentoringSettings.team_id),
+        select(Leader.team_id),
+        select(ReportClaim.team_id),
+        select(OutboxEffect.team_id),
     )
     return sorted({str(team) for team in session.execute(query).scalars()})
 
@@ -199,6 +204,22 @@ def mentoring_settings_by(session: Session, team_id: str, user_id: str) -> list[
     return list(session.scalars(query))
 
 
+def leader_row(session: Session, team_id: str, user_id: str) -> Leader | None:
+    """The person's place among the leaders who get the monthly report (`/erfaring leaders add`)."""
+    return session.get(Leader, (team_id, user_id))
+
+
+def leaders_added_by(session: Session, team_id: str, user_id: str) -> list[Leader]:
+    query = select(Leader).where(Leader.team_id == team_id, Leader.added_by == user_id)
+    return list(session.scalars(query.order_by(Leader.added_at, Leader.user_id)))
+
+
+def reports_to(session: Session, team_id: str, user_id: str) -> list[ReportClaim]:
+    """The monthly reports sent (or being sent) to the person as a leader."""
+    query = select(ReportClaim).where(ReportClaim.team_id == team_id, ReportClaim.leader_id == user_id)
+    return list(session.scalars(query.order_by(ReportClaim.month)))
+
+
 @dataclass(frozen=True)
 class Stored:
     """How much is stored about a person: what forget-me tells them before they choose."""
@@ -211,10 +232,22 @@ class Stored:
     offers: int = 0
     mentorships: int = 0
     settings: int = 0
+    leader: bool = False
 
     @property
     def anything(self) -> bool:
-        return any((self.lessons, self.votes, self.profile, self.requests, self.offers, self.mentorships))
+        return any(
+            (
+                self.lessons,
+                self.votes,
+                self.profile,
+                self.requests,
+                self.offers,
+                self.mentorships,
+                self.settings,
+                self.leader,
+            )
+        )
 
 
 def _count(session: Session, query: Any) -> int:
@@ -259,6 +292,7 @@ def stored(session: Session, team_id: str, user_id: str, author_hash: str) -> St
             .select_from(CustomPrompt)
             .where(CustomPrompt.team_id == team_id, CustomPrompt.created_by == user_id),
         ),
+        leader=leader_row(session, team_id, user_id) is not None,
     )
 
 
