@@ -456,3 +456,32 @@ def test_a_request_dated_before_the_uninstall_takes_nothing_back_and_a_later_one
     assert lifecycle.seen(ws.deps, team, clock.now() + timedelta(seconds=1)) is True
     assert deletion(ws) == []
     assert lifecycle.seen(ws.deps, team) is False  # nothing left to take back
+
+
+# -- the outbox's delivery log ----------------------------------------------------------------------------
+
+
+def test_delivered_effects_are_pruned_after_a_day_hourly_and_failed_ones_stay(
+    ws: LocalWorkspace, clock: FakeClock
+) -> None:
+    apscheduler, _ = scheduler.build(ws.deps, replica_id="test")
+    apscheduler.start(paused=True)
+    try:
+        job = apscheduler.get_job("prune_delivered_effects")
+        assert job is not None and job.trigger.interval == timedelta(hours=1)
+    finally:
+        apscheduler.shutdown(wait=False)
+
+    slash(ws, "ola", "/lesson", "Pair on the first deploy #onboarding")
+    ws.standin.fail("chat.postMessage", error="channel_not_found", status=200)
+    slash(ws, "per", "/lesson", "Timebox spikes to two days #planning")
+    old = {(e.id, e.status) for e in rows(ws, OutboxEffect)}
+    assert {status for _, status in old} == {"done", "failed"}
+    clock.advance(DAY - timedelta(minutes=1))
+    slash(ws, "kari", "/lesson", "Write the rollback plan first #deploy")
+    clock.advance(timedelta(minutes=2))  # the first ones were delivered a day ago, the last one just now
+    scheduler.run_maintenance(ws.deps)
+    left = {(e.id, e.status) for e in rows(ws, OutboxEffect)}
+    assert {(i, s) for i, s in old if s == "failed"} <= left  # for the admins to see
+    assert not {(i, s) for i, s in old if s == "done"} & left
+    assert any(s == "done" for i, s in left if (i, s) not in old)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,23 @@ def test_the_erfaring_help_names_the_subcommands_of_insights_and_privacy(
     for word in words:
         assert f"`/erfaring {word}" in shown, word
         assert word in ROUTES, word
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_the_manifest_asks_for_the_lifecycle_events_and_its_usage_hint_names_the_subcommands() -> None:
+    manifest = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
+    events_ = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert {"user_change", "app_uninstalled", "tokens_revoked"} <= events_
+    [erfaring] = [c for c in manifest["features"]["slash_commands"] if c["command"] == "/erfaring"]
+    for word in ("stats", "leaders", "export", "my-data", "forget-me"):
+        assert word in erfaring["usage_hint"], word
+
+
+def test_the_readme_says_why_for_every_scope_the_manifest_asks_for() -> None:
+    manifest = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    for scope in manifest["oauth_config"]["scopes"]["bot"]:
+        assert any(f"`{scope}`" in row.split(" | ")[0] for row in rows), scope
