@@ -31,6 +31,7 @@ from bot.core.events import prune_events
 from bot.insights.jobs import run_scheduled as run_reports
 from bot.lessons.visibility import settle_pending
 from bot.mentoring.jobs import run_due_mentoring
+from bot.privacy.lifecycle import prune_delivered
 from bot.rhythm import jobs as rhythm
 from bot.rhythm.jobs import run_due_now
 from bot.rhythm.runs import DEFAULT_GRACE
@@ -89,6 +90,7 @@ class Maintenance:
 MAINTENANCE: tuple[Maintenance, ...] = (
     Maintenance("prune_processed_events", prune_processed_events, timedelta(hours=1)),
     Maintenance("settle_lesson_visibility", settle_lesson_visibility, timedelta(minutes=10), at_start=True),
+    Maintenance("prune_delivered_effects", prune_delivered, timedelta(hours=1)),
 )
 
 

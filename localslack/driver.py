@@ -288,7 +288,10 @@ class SlackDriver:
         event_id: str | None = None,
         retry_num: int | None = None,
         retry_reason: str | None = None,
+        event_time: float | None = None,
     ) -> Response:
+        """Deliver ``event`` as Slack does, in an event_callback envelope; ``event_time`` (epoch seconds,
+        default now) dates it, e.g. a late retry of something that happened earlier."""
         envelope = {
             "token": VERIFICATION_TOKEN,
             "team_id": self.standin.team_id,
@@ -296,7 +299,7 @@ class SlackDriver:
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
-            "event_time": int(self._clock()),
+            "event_time": int(self._clock() if event_time is None else event_time),
             "authorizations": [
                 {
                     "enterprise_id": None,
@@ -384,6 +387,25 @@ class SlackDriver:
             event["view"] = copy.deepcopy(home.view)
         return event
 
+    def user_change_event(self, user_id: str) -> JSON:
+        """A person's profile changed (or they were deactivated: ``user.deleted``)."""
+        return {
+            "type": "user_change",
+            "user": self.standin.user_dict(user_id),
+            "cache_ts": int(self._clock()),
+            "event_ts": self._action_ts(),
+        }
+
+    def app_uninstalled_event(self) -> JSON:
+        return {"type": "app_uninstalled"}
+
+    def tokens_revoked_event(self, *, bot: bool = True, users: Iterable[str] = ()) -> JSON:
+        """Tokens were revoked: the bot's (an uninstall) and/or people's OAuth tokens."""
+        return {
+            "type": "tokens_revoked",
+            "tokens": {"oauth": list(users), "bot": [self.standin.bot_user_id] if bot else []},
+        }
+
     # -- a person using Slack: change the stand-in, then tell the app ---------------------------------
 
     def typed(self, text: str, *, aliases: Mapping[str, str] | None = None) -> str:
@@ -458,6 +480,22 @@ class SlackDriver:
 
     def open_home(self, user_id: str) -> Response:
         return self.event(self.app_home_opened(user_id))
+
+    def deactivate(self, user_id: str) -> Response:
+        """An admin deactivates the person: Slack marks them deleted and sends ``user_change``."""
+        self.standin.deactivate(user_id)
+        return self.event(self.user_change_event(user_id))
+
+    def uninstall(self) -> list[Response]:
+        """An admin uninstalls the app: its token stops working, and Slack sends ``tokens_revoked``
+        and ``app_uninstalled``, in that order."""
+        self.standin.uninstall()
+        return [self.event(self.tokens_revoked_event()), self.event(self.app_uninstalled_event())]
+
+    def reinstall(self) -> None:
+        """An admin installs the app again: its token works again (Slack sends no event for that; the
+        app learns it from the next request)."""
+        self.standin.install()
 
     # ================================================================================================
     # sending

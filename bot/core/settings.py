@@ -33,6 +33,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     port: int = 3000
     admins: frozenset[str] = field(default_factory=frozenset)
+    # ERFARING_RETENTION_DAYS: how long an uninstalled workspace's data stays before it is deleted.
+    retention_days: int = 30
     language: str = "en"
     timezone: str = "Europe/Oslo"
     secret_key: bytes = b""
@@ -112,6 +114,14 @@ def _admins(raw: str | None) -> frozenset[str]:
     return _user_ids(raw, "ERFARING_ADMINS")
 
 
+def _retention_days(raw: str | None) -> int:
+    if raw is None:
+        return 30
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 3650:
+        raise ConfigError("ERFARING_RETENTION_DAYS", f"must be a whole number from 1 to 3650, got {raw!r}")
+    return int(raw)
+
+
 def _leaders(raw: str | None) -> frozenset[str]:
     return _user_ids(raw, "ERFARING_LEADERS")
 
@@ -178,6 +188,7 @@ def load_settings(env: Mapping[str, str], *, require_slack: bool = True) -> Sett
         database_url=_database_url(_clean(env, "DATABASE_URL")),
         port=_port(_clean(env, "PORT")),
         admins=_admins(_clean(env, "ERFARING_ADMINS")),
+        retention_days=_retention_days(_clean(env, "ERFARING_RETENTION_DAYS")),
         language=_language(_clean(env, "ERFARING_LANGUAGE")),
         timezone=_timezone(_clean(env, "ERFARING_TIMEZONE")),
         secret_key=_secret_key(_clean(env, "ERFARING_SECRET_KEY"), signing_secret),

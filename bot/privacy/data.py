@@ -17,6 +17,7 @@ class Preview:
     offers: int = 0
     mentorships: int = 0
     settings: int = 0
+    leader: bool = False  # among the leaders who get the monthly report (/erfaring leaders add)
 
     @property
     def shared_lessons(self) -> int:
@@ -33,6 +34,7 @@ class Preview:
                 self.offers,
                 self.mentorships,
                 self.settings,
+                self.leader,
             )
         )
 
@@ -51,6 +53,8 @@ class Erased:
     followup_answers: int = 0
     settings: int = 0
     outbox: int = 0
+    leader: bool = False  # was among the leaders who get the monthly report
+    reports: int = 0  # the leaders' report rows that named them (claims, leaders they added)
 
     @property
     def anything(self) -> bool:
@@ -66,6 +70,8 @@ class Erased:
                 self.followup_answers,
                 self.settings,
                 self.outbox,
+                self.leader,
+                self.reports,
             )
         )
 
@@ -83,6 +89,7 @@ class Erased:
                 _n(self.followup_answers, "follow-up answer"),
                 _n(self.settings, "setting"),
                 _n(self.outbox, "queued message"),
+                "a leader" if self.leader else "not a leader",
             )
         )
 

@@ -3,7 +3,8 @@ list of what Slack still has to be told afterwards (bot.privacy.flows stores it 
 
 Either way: their votes, mentor profile, offers, requests and follow-up answers are deleted; the
 mentorships they had keep the other person's side, theirs replaced by "erased", and running ones
-end; settings they made stay, without their name; queued messages mentioning them are dropped.
+end; settings they made stay, without their name; they are no longer a leader who gets the monthly
+report (the leaders they added stay leaders); queued messages mentioning them are dropped.
 Their lessons are deleted with their posts, or kept as anonymous lessons nobody can trace: no author
 id, a random hash in place of the keyed one (so not even they find them again), no link to the
 message they came from. Lessons only they could ever see are deleted either way: kept, nobody could
@@ -20,6 +21,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.privacy.data import Erased, Preview
+from storage.insights import queries as insights
 from storage.privacy import queries
 from storage.privacy.queries import EndedMentorship, OfferDm, PostRef
 
@@ -52,6 +54,7 @@ def preview(session: Session, *, team_id: str, user_id: str, author_hash: str) -
         offers=found.offers,
         mentorships=found.mentorships,
         settings=found.settings,
+        leader=found.leader,
     )
 
 
@@ -89,6 +92,9 @@ def erase(
     mentorships = queries.scrub_mentorships_of(session, team_id, user_id)
 
     settings = queries.scrub_created_by(session, team_id, user_id)
+    # The leaders' report: no longer a leader, their reports' claims gone, leaders they added kept.
+    leader = queries.leader_row(session, team_id, user_id) is not None
+    reports = insights.forget_person(session, team_id, user_id) - (1 if leader else 0)
     outbox = queries.purge_outbox(session, team_id, [user_id, author_hash])
 
     refreshed = sorted(
@@ -105,6 +111,8 @@ def erase(
         followup_answers=answers,
         settings=settings,
         outbox=outbox,
+        leader=leader,
+        reports=reports,
     )
     mine = set(unmatched) | set(matched)
     return Erasure(

@@ -257,6 +257,7 @@ def deliver_my_data(deps: Deps, effect: Delivery) -> dict[str, Any]:
             user_id=user_id,
             author_hash=_hash(deps, effect.team_id, user_id),
             now=now,
+            configured_leader=user_id in deps.settings.leaders,
         )
     tr = deps.languages.for_person(effect.team_id, user_id)
     channel = _upload(

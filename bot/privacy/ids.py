@@ -36,3 +36,11 @@ class Effect(StrEnum):
 # Every effect but the sweep says something about a person (who asked for a file, which posts an
 # erasure touched): the sweep forgets them once they are finished.
 TRACES = tuple(kind for kind in Effect if kind is not Effect.SWEEP)
+
+
+class Lifecycle(StrEnum):
+    """The outbox effects of a person's and a workspace's lifecycle (bot.privacy.lifecycle). Not in
+    TRACES: the sweep must not wait for a workspace's deletion, which is due weeks from now."""
+
+    DEPARTED = "privacy.departed"  # Slack deactivated a person: their offers and requests stop
+    FORGET_WORKSPACE = "privacy.forget_workspace"  # due ERFARING_RETENTION_DAYS after the uninstall

@@ -2,7 +2,8 @@
 
 Their lessons are found by their keyed author hash as well as their id, so their anonymous lessons
 are in it; nobody else's anonymous lessons can be (only the person's own hash finds a lesson).
-About other people it holds only what the person shares with them: who their mentor or mentee was.
+About other people it holds only what the person shares with them: who their mentor or mentee was,
+and whom they added as leaders.
 """
 
 from __future__ import annotations
@@ -23,10 +24,20 @@ VERSION = 1
 Record = dict[str, Any]
 
 
-def document(session: Session, *, team_id: str, user_id: str, author_hash: str, now: datetime) -> Record:
+def document(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    author_hash: str,
+    now: datetime,
+    configured_leader: bool = False,
+) -> Record:
+    """`configured_leader`: the person is named in ERFARING_LEADERS (the deployment's, not stored)."""
     lessons = queries.lessons_of(session, team_id, user_id, author_hash)
     counts = vote_counts(session, [lesson.id for lesson in lessons])
     profile = queries.profile_of(session, team_id, user_id)
+    leader = queries.leader_row(session, team_id, user_id)
     return {
         "format": FORMAT_NAME,
         "version": VERSION,
@@ -120,6 +131,16 @@ def document(session: Session, *, team_id: str, user_id: str, author_hash: str, 
             }
             for reply in queries.prompt_replies_for(session, team_id, [lesson.id for lesson in lessons])
         ],
+        "leaders_report": {
+            # Whether they get the leaders' monthly report: added in Slack (stored) or by the deployment.
+            "leader": leader is not None or configured_leader,
+            "added_at": iso(leader.added_at) if leader is not None else None,
+            "in_erfaring_leaders": configured_leader,
+            "reports": [
+                {"month": claim.month, "status": claim.status, "sent_at": iso(claim.sent_at)}
+                for claim in queries.reports_to(session, team_id, user_id)
+            ],
+        },
         "settings_created": {
             "subscriptions": [
                 {"channel": s.channel_id, "active": bool(s.active), "created_at": iso(s.created_at)}
@@ -138,6 +159,10 @@ def document(session: Session, *, team_id: str, user_id: str, author_hash: str, 
             "mentoring_settings": [
                 {"followup_days": s.followup_days, "updated_at": iso(s.updated_at)}
                 for s in queries.mentoring_settings_by(session, team_id, user_id)
+            ],
+            "leaders_added": [
+                {"leader": row.user_id, "added_at": iso(row.added_at)}
+                for row in queries.leaders_added_by(session, team_id, user_id)
             ],
         },
     }

@@ -105,6 +105,8 @@ def _stored(tr: Translator, preview: Preview) -> str:
                 n=preview.settings
             )
         )
+    if preview.leader:
+        parts.append(tr._("your place among the leaders who get the monthly report"))
     return tr._("Stored about you now: {what}.").format(what=", ".join(parts))
 
 

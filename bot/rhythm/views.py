@@ -232,6 +232,12 @@ def help_text(tr: Translator, unknown: str | None = None) -> Rendered:
             "To answer a question: reply in its thread, press Share a lesson, "
             "or react with :raised_hand: to get a reminder in a DM."
         ),
+        "• "
+        + tr._(
+            "Also: `/erfaring stats [weeks]` this channel's figures · `/erfaring leaders` who gets the "
+            "monthly report · `/erfaring export` the workspace's data (admins) · `/erfaring my-data` "
+            "what is stored about you · `/erfaring forget-me` erase it"
+        ),
         "_" + tr._("Changing settings and questions is for workspace admins.") + "_",
         escape(
             tr._(

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from localslack.console import render
 from localslack.console.directory import Directory
+from localslack.console.files import Saved
 from localslack.console.forms import Forms, inputs
 from localslack.console.refs import ElementRef, Key, Refs
 from localslack.console.tracker import Change
@@ -44,6 +45,17 @@ class Display:
 
     def note(self, message: str, style: str = "green") -> None:
         self.out.print(Text(message, style=style))
+
+    def file_saved(self, saved: Saved) -> None:
+        """A file the app uploaded, and where the console put it (a person opens it from there)."""
+        file = saved.file
+        where = ", ".join(self.directory.where(channel) for channel in file.channels)
+        head = f"📎 {file.name} ({render.size(len(file.content or b''))}) · {where}"
+        if saved.path is None:
+            self.fail(f"{head}: could not be written ({saved.problem})")
+        else:
+            # One line, never wrapped: the path is there to be copied.
+            self.out.print(Text(f"{head} → saved to {saved.path}", style="cyan"), soft_wrap=True)
 
     def change(self, change: Change) -> None:
         kind, key = change.kind, change.key

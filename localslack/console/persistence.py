@@ -6,7 +6,8 @@ and how far `:wait` moved the clock, as one JSON document in localslack.console.
 Ephemeral messages and open modals are not kept: in Slack they are gone after a reload as well.
 
 That table lives in the console's own SQLite file (``ConsoleStore``), beside the app's database:
-`erfaring-console.db` holds the app's data, `erfaring-console.slack.db` the stand-in's workspace.
+`erfaring-console.db` holds the app's data, `erfaring-console.slack.db` the stand-in's workspace, and
+`erfaring-console-files/` the files the app uploaded (localslack.console.files).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from storage.db import Database
 FORMAT_VERSION = 1
 STATE_SUFFIX = ".slack"
 DEFAULT_STATE_URL = "sqlite:///erfaring-console.slack.db"
+FILES_SUFFIX = "-files"
 T = TypeVar("T")
 
 
@@ -103,6 +105,19 @@ def state_url_for(app_url: str) -> str:
     return url.set(database=str(path.with_name(path.stem + STATE_SUFFIX + suffix))).render_as_string(
         hide_password=False
     )
+
+
+def files_dir_for(state_url: str) -> Path | None:
+    """Where the console writes the files the app uploads: a folder beside its own database file
+    (erfaring-console.slack.db → erfaring-console-files/); None when that database is in memory."""
+    url = make_url(state_url)
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    path = Path(database)
+    return path.with_name(path.stem.removesuffix(STATE_SUFFIX) + FILES_SUFFIX)
 
 
 class ConsoleStore:

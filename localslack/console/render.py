@@ -455,7 +455,22 @@ def message_body(
             shown += blocks(inner, names, number)
         elif attachment.get("text") or attachment.get("fallback"):
             shown.append(Text("▎ ", style=DIM) + mrkdwn(str(attachment.get("text") or ""), names))
+        elif isinstance(attachment.get("file"), dict):
+            file = attachment["file"]
+            title, name = str(file.get("title") or ""), str(file.get("name") or "file")
+            # The title, unless the message says it already (files_upload_v2's comment often does).
+            label = f"📎 {title} · {name}" if title and title not in (name, text) else f"📎 {name}"
+            shown.append(Text(f"{label} ({size(int(file.get('size') or 0))})"))
     return shown
+
+
+def size(n: int) -> str:
+    """A file's size as a person reads it: 812 B, 24.1 kB, 3.2 MB."""
+    if n < 1000:
+        return f"{n} B"
+    if n < 1_000_000:
+        return f"{n / 1000:.1f} kB"
+    return f"{n / 1_000_000:.1f} MB"
 
 
 def reactions_line(reactions: dict[str, list[str]]) -> Text | None:

@@ -19,6 +19,7 @@ from bot.core.clock import Clock
 from localslack.console import persistence
 from localslack.console.app_info import AppInfo, load_app_info
 from localslack.console.clock import ConsoleClock
+from localslack.console.files import Shelf
 from localslack.console.session import ConsoleSession, RunDue, no_due_jobs
 from localslack.workspace import LOCAL_TEAM_ID, LocalWorkspace
 from storage.db import Database
@@ -66,10 +67,12 @@ def run_console(
     base_clock: Clock | None = None,
     app: AppInfo | None = None,
     state_url: str | None = None,
+    files_dir: Path | None = None,
 ) -> int:
     """Run the console on ``db`` until :quit, end of input or Ctrl-C (status 0), or until a script
     line cannot be carried out (status 1, naming the line). The stand-in's workspace is saved at
-    ``state_url`` (default: beside the app's database, see persistence.state_url_for)."""
+    ``state_url`` (default: beside the app's database, see persistence.state_url_for); the files the app
+    uploads go to ``files_dir`` (default: beside that, see persistence.files_dir_for)."""
     out = out or make_console()
     lines: list[str] | None = None
     if script is not None:
@@ -104,6 +107,7 @@ def run_console(
             run_due=run_due,
             on_step=lambda current: _save(opened, current),
             drain_logs=logs.drain,
+            files=Shelf(files_dir or persistence.files_dir_for(opened.url)),
         )
         session.with_workspace_admins()
         session.greet(_shown_url(opened.url) if saved is not None else None)

@@ -19,20 +19,23 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.core.deps import Deps
+from bot.insights.periods import first_working_day
 from bot.rhythm.commands import parse_time, parse_weekday
-from bot.rhythm.timing import Schedule, next_due
+from bot.rhythm.timing import Schedule, next_due, wall_clock
 from localslack.console import choices, render
 from localslack.console.app_info import MESSAGE_EVENTS, AppInfo
 from localslack.console.clock import ConsoleClock, parse_duration
 from localslack.console.directory import Directory
 from localslack.console.display import Display
 from localslack.console.errors import ConsoleError
+from localslack.console.files import Shelf
 from localslack.console.forms import Forms
 from localslack.console.refs import Key, Refs, clickable_elements
 from localslack.console.tracker import Change, diff, snapshot
 from localslack.driver import Response
 from localslack.standin import JSON, Channel, Ephemeral, Message, OpenView
 from localslack.workspace import LocalWorkspace
+from storage.insights.queries import holiday_country
 
 RunDue = Callable[[Deps, datetime], object]
 """Runs every scheduled job due at the given time (e.g. bot.rhythm.jobs.run_due). The console
@@ -63,6 +66,7 @@ HELP = (
     (":home", "open the app's Home tab"),
     (":wait 3d | 2h | 30m | 1w", "move the clock forward; scheduled prompts and digests fire as they would"),
     (":wait until monday 08:00", "move the clock to the next such moment (the workspace's time zone)"),
+    (":wait until next month 09:00", "to the first working day of next month: the leaders' report is due"),
     (":now", "the time in the workspace"),
     (":who  ·  :channels", "the people and channels of the workspace"),
     (":history [#channel]", "the latest messages in a channel, numbered"),
@@ -97,6 +101,7 @@ class ConsoleSession:
         run_due: RunDue = no_due_jobs,
         on_step: Callable[[ConsoleSession], None] | None = None,
         drain_logs: Callable[[], list[str]] | None = None,
+        files: Shelf | None = None,
     ) -> None:
         self.ws = ws
         self.standin = ws.standin
@@ -113,6 +118,7 @@ class ConsoleSession:
         self.forms = Forms()
         self.show = Display(out, ws.standin, self.directory, self.refs, self.forms, lambda: self.user_id)
         self._on_step = on_step
+        self.files = files or Shelf(None)
         self._drain_logs = drain_logs or (lambda: [])
         self._show_home = False
         self._errors_seen = len(ws.executor.errors)
@@ -217,6 +223,8 @@ class ConsoleSession:
         self._show_home = False
         for change in changes:
             self.show.change(change)
+        for saved in self.files.collect(self.standin):
+            self.show.file_saved(saved)
         for error in self.ws.executor.errors[self._errors_seen :]:
             self.show.fail(f"The app failed after answering Slack: {type(error).__name__}: {error}")
         self._errors_seen = len(self.ws.executor.errors)
@@ -629,8 +637,12 @@ class ConsoleSession:
     # time
 
     def _until(self, args: str) -> timedelta:
-        """`:wait until monday 08:00`: the time to the next such moment in the workspace's zone."""
+        """`:wait until monday 08:00`: the time to the next such moment in the workspace's zone;
+        `:wait until next month [09:00]`: to the first working day of next month (Monday to Friday, not
+        a public holiday the workspace keeps), when the leaders' monthly report is due."""
         words = args.split()
+        if [w.casefold() for w in words[:2]] in (["next", "month"], ["neste", "måned"]):
+            return self._until_next_month(words[2:])
         try:
             if len(words) != 2:
                 raise ValueError(args)
@@ -641,6 +653,21 @@ class ConsoleSession:
         now = self.clock.now()
         zone = ZoneInfo(self.ws.deps.settings.timezone)
         return next_due(now, Schedule(weekday, hour, minute), zone).due_at - now
+
+    def _until_next_month(self, rest: list[str]) -> timedelta:
+        try:
+            if len(rest) > 1:
+                raise ValueError(rest)
+            hour, minute = (int(part) for part in parse_time(rest[0] if rest else "09:00").split(":"))
+        except ValueError:
+            raise ConsoleError("Until when? e.g. :wait until next month 09:00") from None
+        now = self.clock.now()
+        zone = ZoneInfo(self.ws.deps.settings.timezone)
+        local = now.astimezone(zone)
+        year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+        with self.ws.deps.db.read_session() as session:
+            country = holiday_country(session, self.standin.team_id)
+        return wall_clock(first_working_day(year, month, country), hour, minute, zone) - now
 
     def _wait(self, args: str) -> None:
         if args.strip().lower().startswith("until "):

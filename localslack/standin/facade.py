@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from localslack.standin import auth, chat, conversations, files, reactions, response_url, users, views
 from localslack.standin.server import Faults, Method, Served, Server
-from localslack.standin.shapes import message_json
+from localslack.standin.shapes import message_json, user_json
 from localslack.standin.state import (
     DEFAULT_LOCALE,
     JSON,
@@ -151,6 +151,36 @@ class SlackStandIn(Served):
         with self._lock:
             self.channel(channel).members.discard(user)
 
+    def deactivate(self, user: str) -> User:
+        """An admin deactivates `user`: users.info shows them `deleted` (send the app `user_change`,
+        driver.deactivate does both)."""
+        with self._lock:
+            found = self.user(user)
+            found.deleted = True
+            return found
+
+    def reactivate(self, user: str) -> User:
+        with self._lock:
+            found = self.user(user)
+            found.deleted = False
+            return found
+
+    def uninstall(self) -> None:
+        """The app is uninstalled: every Web API call with its token answers `token_revoked` (send the
+        app `tokens_revoked` and `app_uninstalled`, driver.uninstall does both)."""
+        with self._lock:
+            self._state.revoked = True
+
+    def install(self) -> None:
+        """The app is installed again: its token works again."""
+        with self._lock:
+            self._state.revoked = False
+
+    @property
+    def installed(self) -> bool:
+        with self._lock:
+            return not self._state.revoked
+
     def restore(
         self, users: Iterable[User], channels: Iterable[Channel], messages: Iterable[Message]
     ) -> None:
@@ -241,6 +271,11 @@ class SlackStandIn(Served):
         """The id of the user's DM with the app, created on first use."""
         with self._lock:
             return self._state.open_conversation([self.user(user).id])[0].id
+
+    def user_dict(self, user: str) -> JSON:
+        """The person as users.info and events (user_change) show them."""
+        with self._lock:
+            return user_json(self._state, self.user(user), include_locale=True)
 
     def message_dict(self, message: Message) -> JSON:
         """The message as the Web API and interaction payloads show it (``text`` as stored)."""

@@ -184,6 +184,8 @@ class Server:
                         raise SlackError("not_authed")
                     if token != self.state.bot_token:
                         raise SlackError("invalid_auth")
+                    if self.state.revoked:
+                        raise SlackError("token_revoked")
                     handler = self.methods.get(method)
                     if handler is None:
                         raise SlackError("unknown_method")

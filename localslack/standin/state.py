@@ -209,6 +209,7 @@ class State:
         self.invalid_payloads: list[InvalidPayload] = []
         self.files: dict[str, Any] = {}  # localslack.standin.files.File by id
         self.base_url = ""  # set when the server starts: upload URLs point at it
+        self.revoked = False  # the app was uninstalled: its token no longer works (token_revoked)
         self.users[bot_user_id] = User(id=bot_user_id, name=bot_name, real_name=bot_name, is_bot=True)
 
     # -- ids and time -------------------------------------------------------------------------------------

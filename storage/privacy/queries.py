@@ -23,9 +23,12 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, union, update
 from sqlalchemy.orm import Session, lazyload
 
+import storage.schema  # noqa: F401  (imports every model: Base.metadata knows every table)
+from storage.base import Base
 from storage.core.models import OutboxEffect, OutboxPace, Workspace
-from storage.core.outbox import DEAD, DONE, FAILED, UNFINISHED
+from storage.core.outbox import DEAD, DONE, FAILED, PENDING, RUNNING, UNFINISHED
 from storage.db import rowcount
+from storage.insights.models import Leader, ReportClaim
 from storage.lessons.models import Lesson, LessonTag, Vote
 from storage.lessons.visibility import AUTHOR, Audience, visible
 from storage.mentoring.models import (
@@ -67,6 +70,10 @@ def teams(session: Session) -> list[str]:
         select(Mentorship.team_id),
         select(Subscription.team_id),
         select(CustomPrompt.team_id),
+        select(MentoringSettings.team_id),
+        select(Leader.team_id),
+        select(ReportClaim.team_id),
+        select(OutboxEffect.team_id),
     )
     return sorted({str(team) for team in session.execute(query).scalars()})
 
@@ -197,6 +204,22 @@ def mentoring_settings_by(session: Session, team_id: str, user_id: str) -> list[
     return list(session.scalars(query))
 
 
+def leader_row(session: Session, team_id: str, user_id: str) -> Leader | None:
+    """The person's place among the leaders who get the monthly report (`/erfaring leaders add`)."""
+    return session.get(Leader, (team_id, user_id))
+
+
+def leaders_added_by(session: Session, team_id: str, user_id: str) -> list[Leader]:
+    query = select(Leader).where(Leader.team_id == team_id, Leader.added_by == user_id)
+    return list(session.scalars(query.order_by(Leader.added_at, Leader.user_id)))
+
+
+def reports_to(session: Session, team_id: str, user_id: str) -> list[ReportClaim]:
+    """The monthly reports sent (or being sent) to the person as a leader."""
+    query = select(ReportClaim).where(ReportClaim.team_id == team_id, ReportClaim.leader_id == user_id)
+    return list(session.scalars(query.order_by(ReportClaim.month)))
+
+
 @dataclass(frozen=True)
 class Stored:
     """How much is stored about a person: what forget-me tells them before they choose."""
@@ -209,10 +232,22 @@ class Stored:
     offers: int = 0
     mentorships: int = 0
     settings: int = 0
+    leader: bool = False
 
     @property
     def anything(self) -> bool:
-        return any((self.lessons, self.votes, self.profile, self.requests, self.offers, self.mentorships))
+        return any(
+            (
+                self.lessons,
+                self.votes,
+                self.profile,
+                self.requests,
+                self.offers,
+                self.mentorships,
+                self.settings,
+                self.leader,
+            )
+        )
 
 
 def _count(session: Session, query: Any) -> int:
@@ -257,6 +292,7 @@ def stored(session: Session, team_id: str, user_id: str, author_hash: str) -> St
             .select_from(CustomPrompt)
             .where(CustomPrompt.team_id == team_id, CustomPrompt.created_by == user_id),
         ),
+        leader=leader_row(session, team_id, user_id) is not None,
     )
 
 
@@ -700,3 +736,92 @@ def unfinished(session: Session, kinds: Sequence[str], *, besides: int | None = 
     if besides is not None:
         query = query.where(OutboxEffect.id != besides)
     return _count(session, query)
+
+
+# -- a person Slack deactivated ----------------------------------------------------------------------------
+
+
+def running_mentorships_of(session: Session, team_id: str, user_id: str) -> list[int]:
+    """The ids of the person's running mentorships, as mentor or mentee."""
+    query = select(Mentorship.id).where(
+        Mentorship.team_id == team_id,
+        Mentorship.status == MentorshipStatus.ACTIVE,
+        or_(Mentorship.mentor_id == user_id, Mentorship.mentee_id == user_id),
+    )
+    return [int(i) for i in session.scalars(query.order_by(Mentorship.id))]
+
+
+def followup_due_now(session: Session, mentorship_id: int, now: datetime) -> bool:
+    """A running mentorship's next follow-up step falls due now (mentoring's step then finds who left)."""
+    return bool(
+        _done(
+            session.execute(
+                update(Mentorship)
+                .where(Mentorship.id == mentorship_id, Mentorship.status == MentorshipStatus.ACTIVE)
+                .values(next_followup_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        )
+    )
+
+
+# -- an uninstalled workspace ------------------------------------------------------------------------------
+# The mark is the workspace's deletion itself: an outbox effect waiting until the retention has passed
+# (bot.privacy.lifecycle). Cancelling it is a conditional delete of the waiting effect; once a worker
+# has claimed it, it is no longer waiting and the deletion goes ahead.
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A workspace's deletion, waiting."""
+
+    effect_id: int
+    due_at: datetime
+    payload: str  # JSON
+
+
+def deletion_waiting(session: Session, team_id: str, kind: str) -> Mark | None:
+    row = session.execute(
+        select(OutboxEffect.id, OutboxEffect.due_at, OutboxEffect.payload)
+        .where(OutboxEffect.team_id == team_id, OutboxEffect.kind == kind, OutboxEffect.status == PENDING)
+        .order_by(OutboxEffect.id)
+        .limit(1)
+    ).first()
+    return None if row is None else Mark(int(row[0]), row[1], str(row[2]))
+
+
+def cancel_deletion(session: Session, team_id: str, kind: str) -> int:
+    """Take back the workspace's waiting deletion; 0 when none waits (or a worker has claimed it)."""
+    return _done(
+        session.execute(
+            delete(OutboxEffect)
+            .where(OutboxEffect.team_id == team_id, OutboxEffect.kind == kind, OutboxEffect.status == PENDING)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
+def still_claimed(session: Session, effect_id: int, worker: str) -> bool:
+    """The effect is still this worker's (no other worker took it over after a lost lease). On
+    PostgreSQL the row stays locked until the caller commits, so a takeover waits for the outcome."""
+    query = select(OutboxEffect.id).where(
+        OutboxEffect.id == effect_id, OutboxEffect.status == RUNNING, OutboxEffect.claimed_by == worker
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.scalar(query) is not None
+
+
+def forget_workspace(session: Session, team_id: str, *, besides: int | None = None) -> dict[str, int]:
+    """Delete every row of the workspace, in every table (each one carries team_id): dependants before
+    what they depend on, the outbox too (but the effect `besides`, the deletion being delivered). The
+    rows deleted, by table (tables with none left out)."""
+    deleted: dict[str, int] = {}
+    for table in reversed(Base.metadata.sorted_tables):
+        query = table.delete().where(table.c.team_id == team_id)
+        if table.name == OutboxEffect.__tablename__ and besides is not None:
+            query = query.where(table.c.id != besides)
+        count = _done(session.execute(query))
+        if count:
+            deleted[table.name] = count
+    return deleted

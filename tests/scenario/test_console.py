@@ -4,11 +4,13 @@ saved in the database between sessions (python app.py console)."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -608,6 +610,54 @@ def test_a_script_that_cannot_be_read_is_one_line(console: Console_, tmp_path: P
     assert "erfaring: cannot read the script" in out.file.getvalue()
 
 
+def test_files_the_app_uploads_are_written_beside_the_console_database_with_their_paths_shown(
+    console: Console_, tmp_path: Path
+) -> None:
+    run = console.run(
+        ["/lesson Pair on the first deploy #onboarding", "/erfaring my-data", "/erfaring export csv"]
+    )
+    assert run.code == 0, run.output
+    folder = tmp_path / "console-files"  # beside console.slack.db, the console's own database
+    [mine] = sorted(folder.glob("erfaring-my-data-*.json"))
+    shown = run.after("/erfaring my-data")
+    assert "📎 erfaring-my-data-" in shown and "DM with @kari" in shown
+    assert f"→ saved to {mine}\n" in shown, "the path on one line, to be copied"
+    data = json.loads(mine.read_text(encoding="utf-8"))
+    assert data["format"] == "erfaring-my-data" and data["lessons"][0]["text"].startswith("Pair on")
+    [export] = sorted(folder.glob("erfaring-export-*.zip"))
+    assert f"→ saved to {export}\n" in run.after("/erfaring export csv")
+    with zipfile.ZipFile(export) as archive:
+        assert "lessons.csv" in archive.namelist()
+    # The same file is written once; another with the same name gets a number.
+    assert len(list(folder.iterdir())) == 2
+
+
+def test_files_are_numbered_when_a_name_comes_again_and_unsafe_names_stay_in_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slack_sdk import WebClient
+
+    from localslack.console.files import Shelf, safe_name
+    from localslack.standin import SlackStandIn
+
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with SlackStandIn() as standin:
+        kari = standin.add_user("kari")
+        client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+        dm = standin.im_channel(kari.id)
+        shelf = Shelf(tmp_path / "files")
+        for name, content in [("report.png", b"one"), ("report.png", b"two"), ("report.png", b"one")]:
+            client.files_upload_v2(channel=dm, content=content, filename=name)
+        client.files_upload_v2(channel=dm, content=b"x", filename="../../etc/passwd")
+        saved = shelf.collect(standin)
+    assert [s.path.name for s in saved if s.path] == ["report.png", "report-2.png", "report.png", "passwd"]
+    assert all(s.path and s.path.parent == tmp_path / "files" for s in saved)
+    assert (tmp_path / "files" / "report-2.png").read_bytes() == b"two"
+    assert shelf.collect(standin) == []  # each file once
+    assert safe_name("..hidden", "F1") == "hidden" and safe_name("", "F1") == "F1"
+
+
 # ------------------------------------------------------------------------------------------------
 # python app.py console, and make run without tokens
 
@@ -623,13 +673,22 @@ def test_the_demo_script_runs_through_app_main(tmp_path: Path, capsys: pytest.Ca
     search = output.split("/lesson search deploy")[-1]
     assert "Top 2 lessons matching deploy" in search and "#1 · 👍 1 · ✅ 1" in search  # the hit
     assert "Shared anonymously" in output
-    rhythm = output.split("/erfaring subscribe")[-1]
+    # The rhythm's first week (the weeks the demo waits through for the report come after it).
+    rhythm = output.split("/erfaring subscribe")[-1].split("/erfaring leaders add @kari")[0]
     assert "This week's question" in rhythm  # Monday's prompt
     assert "in the thread of msg 11 · @ola: Writing the test first" in rhythm and "✅" in rhythm
     digest = rhythm.split("Weekly digest")[-1]
     assert "Shared here this week · 1 lesson" in digest and "Writing the test first" in digest
     match = output.split("/mentor request testing")[-1]
     assert "Your mentorship starts here" in match and "@ingrid has accepted your request" in match
+    # The leaders' report on the first working day of next month at 09:00, its chart saved and shown.
+    report = output.split("/erfaring leaders add @kari")[-1]
+    assert "They get the monthly report from now on" in report
+    assert re.search(r"it is \w+day \d+ \w+ \d{4}, 09:00\s+\(Europe/Oslo\)", report)
+    assert "DM with @kari · Erfaring" in report and "Most useful" in report
+    [chart] = list((tmp_path / "demo-files").glob("erfaring-report-*.png"))
+    assert f"· DM with @kari → saved to {chart}" in report
+    assert chart.read_bytes().startswith(b"\x89PNG")
 
 
 def test_the_demo_script_uses_only_what_the_manifest_offers() -> None:
@@ -697,3 +756,16 @@ def test_wait_until_nonsense_is_refused_in_words(console: Console_) -> None:
     run = console.run([":wait until someday"])
     assert run.code != 0
     assert "Until when? e.g. :wait until monday 08:00" in run.output
+
+
+def test_wait_until_next_month_goes_to_its_first_working_day_as_the_leaders_report_does(
+    console: Console_,
+) -> None:
+    # Thursday 30 April 2026, 22:00 in Oslo; 1 May is a Friday and a public holiday in Norway, which
+    # a subscribed channel keeps by default: the first working day of May is Monday the 4th.
+    clock = FakeClock(datetime(2026, 4, 30, 20, 0, tzinfo=UTC))
+    run = console.run(["/erfaring subscribe", ":wait until next month 09:00"], clock=clock)
+    assert run.code == 0, run.output
+    assert "it is Monday 4 May 2026, 09:00" in run.after(":wait until next month 09:00")
+    run = console.run([":wait until next month soon"])
+    assert run.code != 0 and "Until when? e.g. :wait until next month 09:00" in run.output

@@ -98,7 +98,7 @@ def test_erase_deletes_the_person_and_their_posts(
         "1 mentoring request, 1 mentor offer, 2 mentorships, 0 follow-up answers, 0 settings, "
         # The outbox's delivered effects that held Per's id: his named lesson's post, and the
         # mentoring DMs to him.
-        "3 queued messages"
+        "3 queued messages, not a leader"
     ]
     assert {lesson.id for lesson in lessons_in_db(ws)} == {lessons["ola"].id, lessons["ola_anon"].id}
     posted = {m.ts for m in bot_messages(ws, ws.channel_id("general"))}

@@ -230,6 +230,30 @@ def test_events_envelope_and_retry_headers(ws: Workspace) -> None:
     assert home["channel"] == ws.standin.im_channel(ws.alice.id) and home["tab"] == "home"
 
 
+def test_deactivation_and_uninstall_are_the_events_slack_sends(ws: Workspace) -> None:
+    app = FakeApp()
+    driver = driver_for(ws, app)
+    driver.deactivate(ws.bob.id)
+    sent = app.payload()
+    assert sent["type"] == "event_callback" and sent["event"]["type"] == "user_change"
+    assert sent["event"]["user"]["id"] == ws.bob.id and sent["event"]["user"]["deleted"] is True
+    assert ws.standin.user(ws.bob.id).deleted
+
+    driver.uninstall()
+    revoked, gone = app.payload(-2)["event"], app.payload(-1)["event"]
+    assert revoked == {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [ws.standin.bot_user_id]}}
+    assert gone == {"type": "app_uninstalled"} and not ws.standin.installed
+    driver.reinstall()
+    assert ws.standin.installed
+    assert driver.tokens_revoked_event(bot=False, users=[ws.alice.id])["tokens"] == {
+        "oauth": [ws.alice.id],
+        "bot": [],
+    }
+
+    driver.event({"type": "app_home_opened", "user": ws.alice.id}, event_time=1_600_000_000)
+    assert app.payload()["event_time"] == 1_600_000_000
+
+
 def test_slow_ack_is_a_timeout(ws: Workspace) -> None:
     app = FakeApp()
 

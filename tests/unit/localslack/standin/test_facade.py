@@ -18,7 +18,7 @@ from localslack.standin import (
     validate_blocks,
     validate_view,
 )
-from tests.unit.localslack.support import Workspace
+from tests.unit.localslack.support import Workspace, api_error
 
 PUBLIC = (
     "start",
@@ -59,6 +59,13 @@ PUBLIC = (
     "record_invalid",
     "fail",
     "delay",
+    "deactivate",
+    "reactivate",
+    "uninstall",
+    "install",
+    "installed",
+    "user_dict",
+    "files",
 )
 
 
@@ -117,3 +124,21 @@ def test_restore_brings_back_records_with_their_ids_and_later_ids_follow() -> No
         assert fresh.messages(room.id) == [saved]
         assert fresh.add_user("ola").id == "U00000123"
         assert fresh.user_post_message(kari.id, room.id, "later").ts > saved.ts
+
+
+def test_a_deactivated_person_shows_as_deleted_and_an_uninstalled_app_has_a_revoked_token(
+    ws: Workspace,
+) -> None:
+    ws.standin.deactivate(ws.bob.id)
+    assert ws.client.users_info(user=ws.bob.id)["user"]["deleted"] is True
+    assert ws.standin.user_dict(ws.bob.id)["deleted"] is True and "locale" in ws.standin.user_dict(ws.bob.id)
+    ws.standin.reactivate(ws.bob.id)
+    assert ws.client.users_info(user=ws.bob.id)["user"]["deleted"] is False
+
+    ws.standin.uninstall()
+    assert not ws.standin.installed
+    assert api_error(ws.client.auth_test) == "token_revoked"
+    assert api_error(ws.client.chat_postMessage, channel=ws.team.id, text="hi") == "token_revoked"
+    assert ws.standin.messages(ws.team.id) == []
+    ws.standin.install()
+    assert ws.standin.installed and ws.client.auth_test()["team_id"] == ws.standin.team_id

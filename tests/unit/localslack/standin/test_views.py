@@ -50,3 +50,63 @@ def test_views_publish_home(ws: Workspace) -> None:
     stored = ws.standin.home_view(ws.alice.id)
     assert stored is not None and stored.id == first["id"] == second["id"] and stored.hash == second["hash"]
     assert api_error(ws.client.views_publish, user_id=ws.alice.id, view=modal()) == "invalid_arguments"
+
+
+def home(blocks: list[dict[str, object]]) -> dict[str, object]:
+    return {"type": "home", "blocks": blocks}
+
+
+def test_views_publish_validates_the_home_as_slack_does_and_keeps_the_last_good_one(ws: Workspace) -> None:
+    good = ws.client.views_publish(user_id=ws.alice.id, view=home([section("Welcome")]))["view"]
+    full = [section(f"row {i}") for i in range(100)]  # a Home tab holds up to 100 blocks (a message: 50)
+    published = ws.client.views_publish(user_id=ws.alice.id, view=home(full))["view"]
+    assert len(published["blocks"]) == 100 and all(b["block_id"] for b in published["blocks"])
+    assert published["type"] == "home" and "submit" not in published and "close" not in published
+
+    bad = {
+        "101 blocks": home([*full, section("one too many")]),
+        "a text over 3000 characters": home([section("x" * 3001)]),
+        "no blocks": home([]),
+        "an unknown block": home([{"type": "no_such_block"}]),
+        "two blocks with one id": home([section("a", "same"), section("b", "same")]),
+        "a modal": modal(),
+    }
+    for what, view in bad.items():
+        assert api_error(ws.client.views_publish, user_id=ws.alice.id, view=view) == "invalid_arguments", what
+    recorded = ws.standin.invalid_payloads
+    assert [p.method for p in recorded] == ["views.publish"] * len(bad)
+    assert "no more than 100 items allowed [json-pointer:/view/blocks]" in recorded[0].errors
+    assert any("/view/blocks/0" in e for e in recorded[1].errors)
+    assert any("at least 1 block" in e for e in recorded[2].errors)
+    assert any("/view/type" in e for e in recorded[5].errors)
+    kept = ws.standin.home_view(ws.alice.id)
+    assert kept is not None and kept.id == good["id"] and len(kept.blocks) == 100
+
+
+def test_views_publish_checks_the_size_the_hash_and_the_person(ws: Workspace) -> None:
+    huge = home([section("x" * 2900) for _ in range(90)])  # every block fine, the view over 250 kB
+    assert api_error(ws.client.views_publish, user_id=ws.alice.id, view=huge) == "view_too_large"
+    first = ws.client.views_publish(user_id=ws.alice.id, view=home([section("one")]))["view"]
+    second = ws.client.views_publish(user_id=ws.alice.id, hash=first["hash"], view=home([section("two")]))
+    assert second["view"]["id"] == first["id"]
+    stale = {"user_id": ws.alice.id, "hash": first["hash"], "view": home([section("three")])}
+    assert api_error(ws.client.views_publish, **stale) == "hash_conflict"
+    assert (
+        api_error(ws.client.views_publish, user_id="UNOBODY", view=home([section("x")])) == "user_not_found"
+    )
+    # Each person has a Home of their own.
+    ws.client.views_publish(user_id=ws.bob.id, view=home([section("Bob's")]))
+    alice, bob = ws.standin.home_view(ws.alice.id), ws.standin.home_view(ws.bob.id)
+    assert alice is not None and bob is not None and alice.id != bob.id
+    assert alice.blocks[0]["text"]["text"] == "two" and bob.blocks[0]["text"]["text"] == "Bob's"
+
+
+def test_views_update_of_a_home_validates_it_as_a_home(ws: Workspace) -> None:
+    published = ws.client.views_publish(user_id=ws.alice.id, view=home([section("one")]))["view"]
+    updated = ws.client.views_update(view_id=published["id"], view=home([section("two")]))["view"]
+    assert updated["id"] == published["id"] and updated["type"] == "home"
+    assert api_error(ws.client.views_update, view_id=published["id"], view=modal()) == "invalid_arguments"
+    too_many = home([section(f"n{i}") for i in range(101)])
+    assert api_error(ws.client.views_update, view_id=published["id"], view=too_many) == "invalid_arguments"
+    stored = ws.standin.home_view(ws.alice.id)
+    assert stored is not None and stored.blocks[0]["text"]["text"] == "two"
