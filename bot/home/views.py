@@ -217,7 +217,7 @@ def _lesson(tr: Translator, lesson: LessonItem) -> Block:
     if lesson.channel_id:
         meta.append(tr._("in {channel}").format(channel=_channel(lesson.channel_id)))
     lines.append(" · ".join(meta))
-    useful = _button(tr._("👍 Useful"), LessonAction.USEFUL, str(lesson.id))
+    useful = _button("👍 " + tr._("Useful"), LessonAction.USEFUL, str(lesson.id))
     return SectionBlock(text={"type": "mrkdwn", "text": "\n".join(lines)}, accessory=useful)
 
 
