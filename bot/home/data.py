@@ -65,6 +65,7 @@ class MyMentoring:
     offers: list[OfferItem] = field(default_factory=list)
     requests: list[RequestItem] = field(default_factory=list)
     mentorships: list[MentorshipItem] = field(default_factory=list)
+    more: int = 0  # offers, requests and mentorships not listed (MENTORING_SHOWN)
 
     @property
     def empty(self) -> bool:

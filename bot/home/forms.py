@@ -90,6 +90,10 @@ def channel_changes(form: ChannelForm, current: ChannelSettings, language: Chann
     changes nothing). Raises Refused with every field that cannot be taken."""
     read = _Reader()
     changes: list[Change] = []
+    # The zone first: the schedules' confirmations then name the zone they now follow.
+    ok, zone = read(HomeBlock.TIMEZONE, lambda: parse_timezone(form.timezone))
+    if ok and zone is not None and zone != current.timezone:
+        changes.append(SetTimezone(zone))
     schedules = (
         (PROMPT, HomeBlock.PROMPT_DAY, HomeBlock.PROMPT_TIME, form.prompt_day, form.prompt_time),
         (DIGEST, HomeBlock.DIGEST_DAY, HomeBlock.DIGEST_TIME, form.digest_day, form.digest_time),
@@ -104,9 +108,6 @@ def channel_changes(form: ChannelForm, current: ChannelSettings, language: Chann
         )
         if day_ok and time_ok and day is not None and at is not None and (day, at) != before:
             changes.append(SetSchedule(kind, day, at))
-    ok, zone = read(HomeBlock.TIMEZONE, lambda: parse_timezone(form.timezone))
-    if ok and zone is not None and zone != current.timezone:
-        changes.append(SetTimezone(zone))
     ok, spoken = read(HomeBlock.LANGUAGE, lambda: parse_language(form.language or ""))
     if ok and spoken is not None and spoken != language.language:
         changes.append(SetLanguage(spoken, workspace=False))

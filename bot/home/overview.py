@@ -54,17 +54,20 @@ def my_mentoring(session: Session, team_id: str, user_id: str) -> MyMentoring:
         if status.profile
         else None
     )
+    pending_offers = requests.pending_offers_of_mentor(session, team_id, user_id)
+    open_requests = requests.open_requests_of(session, team_id, user_id)
     offers: list[OfferItem] = []
-    for offer in requests.pending_offers_of_mentor(session, team_id, user_id)[:MENTORING_SHOWN]:
+    for offer in pending_offers[:MENTORING_SHOWN]:
         request = requests.get_request(session, offer.request_id)
         if request is not None:
             offers.append(OfferItem(offer.id, request.requester_id, request.topic, offer.expires_at))
     room = MENTORING_SHOWN - len(offers)
     asked: list[RequestItem] = []
-    for ref in requests.open_requests_of(session, team_id, user_id)[: max(0, room)]:
+    for ref in open_requests[: max(0, room)]:
         pending = requests.pending_offer_for(session, ref.id)
         asked.append(RequestItem(ref.id, ref.topic, ref.status, pending.mentor_id if pending else None))
     room -= len(asked)
+    active = status.mentorships  # all of them, as /mentor status lists them
     mentorships = [
         MentorshipItem(
             id=m.id,
@@ -79,7 +82,10 @@ def my_mentoring(session: Session, team_id: str, user_id: str) -> MyMentoring:
         )
         for m in queries.active_mentorships(session, team_id, user_id, max(0, room))
     ]
-    return MyMentoring(profile, offers, asked, mentorships)
+    more = (
+        len(pending_offers) + len(open_requests) + len(active) - len(offers) - len(asked) - len(mentorships)
+    )
+    return MyMentoring(profile, offers, asked, mentorships, more=max(0, more))
 
 
 # --- lessons -----------------------------------------------------------------------------------------------

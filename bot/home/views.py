@@ -201,6 +201,18 @@ def _mentoring(tr: Translator, m: MyMentoring, zone: ZoneInfo) -> list[Block]:
                     ]
                 )
             )
+    if m.more:
+        blocks.append(
+            context(
+                escape(
+                    tr.ngettext(
+                        "and {n} more: {status} lists them all",
+                        "and {n} more: {status} lists them all",
+                        m.more,
+                    )
+                ).format(n=m.more, status=mentoring_views.usage("/mentor status"))
+            )
+        )
     return blocks
 
 
