@@ -601,7 +601,7 @@ def workspace_modal(tr: Translator, w: WorkspaceSettings) -> View:
     return modal(
         tr,
         callback_id=HomeCallback.WORKSPACE,
-        title=tr._("Workspace settings"),
+        title=tr._("The workspace"),
         submit=tr._("Save"),
         metadata=_metadata(),
         blocks=blocks,
