@@ -73,6 +73,18 @@ def notice_of(session: Session, team_id: str, user_id: str) -> str | None:
     )
 
 
+def of_person(session: Session, team_id: str, user_id: str) -> dict[str, object] | None:
+    """What is stored about the person's Home (for /erfaring my-data), or None."""
+    row = session.get(HomeView, (team_id, user_id))
+    if row is None:
+        return None
+    return {
+        "opened_at": row.opened_at.isoformat(),
+        "notice": row.notice,
+        "notice_at": row.notice_at.isoformat() if row.notice_at else None,
+    }
+
+
 def forget_person(session: Session, team_id: str, user_id: str) -> int:
     """Erasure: the person's row goes (how many rows did)."""
     result = session.execute(delete(HomeView).where(HomeView.team_id == team_id, HomeView.user_id == user_id))

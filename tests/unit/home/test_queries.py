@@ -25,6 +25,12 @@ def test_who_has_a_home_and_the_line_about_their_last_action(db: Database) -> No
         assert queries.with_home(s, "T1", ["U3", "U2", "U1"]) == ["U2", "U1"]
         assert queries.with_home(s, "T1", []) == []
         assert queries.notice_of(s, "T1", "U1") == "Saved."
+        assert queries.of_person(s, "T1", "U1") == {
+            "opened_at": NOW.isoformat(),
+            "notice": "Saved.",
+            "notice_at": NOW.isoformat(),
+        }
+        assert queries.of_person(s, "T1", "U9") is None
     with db.session() as s:
         queries.opened(s, "T1", "U1", NOW)  # opening the tab again drops the line
         assert queries.notice_of(s, "T1", "U1") is None
