@@ -215,10 +215,13 @@ def open_channel_settings(
     """ "Edit" beside a subscribed channel: its settings in a modal (admins only)."""
     if not _is_admin(deps, team_id, user_id):
         return
+    if channel_id is None:
+        log.info("an Edit button without a channel id on a Home in %s", team_id)
+        return
     tr = _for(deps, team_id, user_id)
-    row = channel_row(deps, team_id, channel_id) if channel_id else None
-    if row is None:
-        tell(deps, team_id, user_id, views.channel_not_subscribed(tr, channel_id or "?"))
+    row = channel_row(deps, team_id, channel_id)
+    if row is None:  # unsubscribed since the Home was published
+        tell(deps, team_id, user_id, views.channel_not_subscribed(tr, channel_id))
         return
     zone = mentoring.zone_of(deps, team_id, user_id)
     _open(deps, team_id, user_id, trigger_id, views.channel_modal(tr, row, zone))

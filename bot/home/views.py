@@ -34,7 +34,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.blockkit import VIEW_BLOCKS_MAX, as_dicts, context, modal, section
+from bot.core.blockkit import VIEW_BLOCKS_MAX, as_dicts, context, modal, section, sections
 from bot.core.i18n import Translator
 from bot.core.mrkdwn import escape, truncate
 from bot.home.data import AdminPart, ChannelRow, HomeData, LessonItem, MyMentoring, WorkspaceSettings
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 SNIPPET = 200  # of a lesson's text, in a list
 OPTION_MAX = 75  # Slack's limit for an option's text
 OPTIONS_MAX = 100  # and for a select's options
+NOTICE_BLOCKS = 2  # the line about the last action: a long one (many leaders named) in two sections
 
 
 def _user(user_id: str) -> str:
@@ -365,7 +366,7 @@ def home_view(tr: Translator, data: HomeData) -> View:
     contribution, their mentoring, lessons to read, and for admins the workspace."""
     blocks: list[dict[str, object]] = as_dicts(_intro(tr))
     if data.notice:
-        blocks += as_dicts([section(data.notice)])
+        blocks += as_dicts(sections(data.notice)[:NOTICE_BLOCKS])
     blocks += as_dicts([DividerBlock()])
     blocks += insights_views.contribution_summary(tr, data.contribution).blocks
     blocks += as_dicts([DividerBlock(), *_mentoring(tr, data.mentoring, data.zone)])
