@@ -171,8 +171,8 @@ def _mentoring(tr: Translator, m: MyMentoring, zone: ZoneInfo) -> list[Block]:
         cancel = _button(tr._("Cancel request"), HomeAction.CANCEL_REQUEST, str(request.request_id))
         cancel.confirm = ConfirmObject(
             title=tr._("Cancel this request?"),
-            text=tr._("Nobody will be asked to mentor you in {topic} any more.").format(
-                topic=truncate(request.topic, 100)
+            text=escape(tr._("Nobody will be asked to mentor you in {topic} any more.")).format(
+                topic=mentoring_views.topic_label(truncate(request.topic, 100))
             ),
             confirm=tr._("Cancel request"),
             deny=tr._("Keep it"),
