@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, lessons, mentoring, privacy, rhythm
+from handlers import commands, home, lessons, mentoring, privacy, rhythm
 
-FEATURES = (lessons, rhythm, mentoring, privacy)
+FEATURES = (lessons, rhythm, mentoring, privacy, home)
 IGNORED_EVENTS = ("message", "reaction_added", "reaction_removed")
 
 

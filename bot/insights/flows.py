@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web import WebClient
 from sqlalchemy.orm import Session
 
+from bot import home_refresh
 from bot.core import outbox
 from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
@@ -278,6 +279,7 @@ def change_leaders(deps: Deps, asked: Asked, command: LeadersCommand) -> str:
             change = leaders.add_found(session, asked.team_id, found, asked.user_id, deps.clock.now())
         else:
             change = leaders.remove_found(session, asked.team_id, found, deps.settings.leaders)
+        home_refresh.refresh(deps, asked.team_id, asked.user_id, *deps.settings.admins, session=session)
     log.info("leaders of %s changed: +%s -%s", asked.team_id, len(change.added), len(change.removed))
     return views.leaders_changed(tr, change)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
+from bot import home_refresh
 from bot.core import effects
 from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
@@ -80,6 +81,8 @@ def save_lesson(
             now=deps.clock.now(),
             placement=waiting,
         )
+        if not draft.anonymous:  # an anonymous author's id never goes into an effect
+            home_refresh.refresh(deps, team_id, user_id, session=session)
         if publication is not None:
             delivery.publish(
                 session,
@@ -164,6 +167,7 @@ def vote(deps: Deps, team_id: str, user_id: str, lesson_id: int, kind: VoteKind)
         )
         if result.changed:
             delivery.refresh(session, deps, team_id, lesson_id)
+            home_refresh.refresh(deps, team_id, lesson.author_id, user_id, session=session)
     return VoteOutcome(found=True, changed=result.changed, held_by=result.held_by)
 
 
@@ -189,6 +193,7 @@ def react(
         )
         if result.changed:
             delivery.refresh(session, deps, team_id, lesson_id)
+            home_refresh.refresh(deps, team_id, lesson.author_id, user_id, session=session)
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -254,6 +259,7 @@ def delete_lesson(deps: Deps, team_id: str, user_id: str, lesson_id: int) -> Del
             tr = deps.languages.for_person(team_id, deleted.author_id)
             note = views.deleted_by_admin(tr, deleted.id, deleted.text, user_id)
             effects.dm(deps, team_id, deleted.author_id, note, session=session)
+        home_refresh.refresh(deps, team_id, deleted.author_id, session=session)  # None when anonymous
     return deleted
 
 
@@ -293,6 +299,7 @@ def edit_lesson(deps: Deps, team_id: str, user_id: str, lesson_id: int, draft: L
         posted = lesson.channel_id if lesson.message_ts else None
         if posted:
             delivery.refresh(session, deps, team_id, lesson.id)
+        home_refresh.refresh(deps, team_id, lesson.author_id, session=session)  # None when anonymous
         return Edited(lesson.id, lesson.anonymous, posted)
 
 

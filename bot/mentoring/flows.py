@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
+from bot import home_refresh
 from bot.core import effects
 from bot.core.blockkit import Rendered, as_dicts, section
 from bot.core.deps import Deps
@@ -176,6 +177,7 @@ def after_offer(deps: Deps, team_id: str, user_id: str, topics: list[str]) -> No
                 profiles.set_unit_if_missing(
                     session, team_id, user_id, profiles.department_from_title(info.title)
                 )
+    home_refresh.refresh(deps, team_id, user_id)
     rematch_waiting(deps, team_id=team_id, topics=topics)
 
 
@@ -188,6 +190,7 @@ def offer_form_saved(
     effects.tell(
         deps, team_id, user_id, notices.offer_saved(tr, profile.topics, profile.capacity), channel=channel_id
     )
+    home_refresh.refresh(deps, team_id, user_id)
     rematch_waiting(deps, team_id=team_id, topics=profile.topics)
 
 
@@ -390,6 +393,7 @@ def advance(deps: Deps, request_id: int, presence: Presence | None = None) -> Ad
     with deps.db.session() as session:
         became_waiting = requests.mark_waiting(session, request_id, now)
         supply = matching.supply(session, team_id=ref.team_id, topic=ref.topic, requester_id=ref.requester_id)
+        home_refresh.refresh(deps, ref.team_id, ref.requester_id, session=session)
     kind = AdvanceKind.WAITING if became_waiting else AdvanceKind.STILL_WAITING
     return Advance(kind, ref, others=supply.others, requester_offers=supply.requester_offers)
 
@@ -512,6 +516,7 @@ def aftermath(result: Advance) -> views.Aftermath:
 
 def request_cancelled(deps: Deps, closed: requests.Closed) -> None:
     """The requester took their request back: the offer DMs it had say so, without buttons."""
+    home_refresh.refresh(deps, closed.request.team_id, closed.request.requester_id)
     for offer in closed.withdrawn:
         update_offer_dm(deps, offer.id)
 
@@ -573,6 +578,7 @@ def send_offer_dm(deps: Deps, offer_id: int, presence: Presence | None = None) -
         return False
     with deps.db.session() as session:
         requests.record_dm(session, offer_id, str(response["channel"]), str(response["ts"]), now)
+        home_refresh.refresh(deps, offer.team_id, offer.mentor_id, request.requester_id, session=session)
     return True
 
 
@@ -585,6 +591,7 @@ def update_offer_dm(
     if found is None:
         return
     offer, request = found
+    home_refresh.refresh(deps, offer.team_id, offer.mentor_id, request.requester_id)
     if not offer.dm_channel or not offer.dm_ts:
         return
     tr = _for(deps, offer.team_id, offer.mentor_id)
@@ -659,6 +666,7 @@ def introduce(deps: Deps, mentorship_id: int) -> bool:
         ts = next((where.ts for where in sent if where), "unsent")
     with deps.db.session() as session:
         queries.mark_introduced(session, mentorship_id, channel, ts)
+        home_refresh.refresh(deps, team_id, card.mentor_id, card.mentee_id, session=session)
     tr = _for(deps, team_id, card.mentee_id)
     _dm(deps, team_id, card.mentee_id, notices.matched_for_requester(tr, card.topic, card.mentor_id, channel))
     return True
@@ -707,6 +715,7 @@ def send_step(deps: Deps, step: Step, presence: Presence) -> None:
     """Send a claimed follow-up step to the people it is for now: the check-in or reminder, or the
     note that the mentorship ended (no answers, or the other person left)."""
     m = step.mentorship
+    home_refresh.refresh(deps, m.team_id, *m.people)
     if step.kind is StepKind.LAPSE:
         for person in step.to:
             tr = _for(deps, m.team_id, person)
@@ -764,6 +773,7 @@ def followup_answered(
     m = result.mentorship
     if result.outcome is not Recorded.RECORDED or m is None or result.answer is None:
         return
+    home_refresh.refresh(deps, m.team_id, *m.people)
     tr = _for(deps, m.team_id, user_id)
     card = views.FollowUpCard(mentorship_id=m.id, round=round_, other_id=m.other(user_id), topic=m.topic)
     if channel_id and message_ts:

@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.privacy.data import Erased, Preview
+from storage.home import queries as home
 from storage.insights import queries as insights
 from storage.privacy import queries
 from storage.privacy.queries import EndedMentorship, OfferDm, PostRef
@@ -95,6 +96,7 @@ def erase(
     # The leaders' report: no longer a leader, their reports' claims gone, leaders they added kept.
     leader = queries.leader_row(session, team_id, user_id) is not None
     reports = insights.forget_person(session, team_id, user_id) - (1 if leader else 0)
+    home.forget_person(session, team_id, user_id)  # when they last opened their Home, its notice
     outbox = queries.purge_outbox(session, team_id, [user_id, author_hash])
 
     refreshed = sorted(

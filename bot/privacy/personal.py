@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.privacy.export import iso
+from storage.home import queries as home
 from storage.lessons.queries import vote_counts
 from storage.privacy import queries
 
@@ -131,6 +132,8 @@ def document(
             }
             for reply in queries.prompt_replies_for(session, team_id, [lesson.id for lesson in lessons])
         ],
+        # Their App Home: when they last opened it and the last notice shown there (or null).
+        "home": home.of_person(session, team_id, user_id),
         "leaders_report": {
             # Whether they get the leaders' monthly report: added in Slack (stored) or by the deployment.
             "leader": leader is not None or configured_leader,

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
+from bot import home_refresh
 from bot.core.blockkit import given_back
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
@@ -231,5 +232,6 @@ def followup_days(
         return
     with deps.db.session() as session:
         followups.set_followup_days(session, typed.team_id, days, typed.user_id, deps.clock.now())
+        home_refresh.refresh(deps, typed.team_id, typed.user_id, *deps.settings.admins, session=session)
     log.info("mentoring follow-up days set to %s in %s", days, typed.team_id)
     respond(text=notices.followup_days_set(tr, days), response_type="ephemeral")

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
+from bot import home_refresh
 from bot.core.blockkit import Rendered
 from bot.rhythm import flows
 from handlers import payloads
@@ -27,3 +28,4 @@ def on_erfaring(ack: Ack, respond: Respond, command: dict[str, Any], context: Bo
         return
     ack()
     respond(text=flows.carry_out(deps, asked, step), response_type="ephemeral")
+    home_refresh.refresh(deps, typed.team_id, typed.user_id, *deps.settings.admins)  # admins' Homes show it

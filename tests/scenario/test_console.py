@@ -485,22 +485,36 @@ def test_app_home_is_shown_with_numbered_buttons_and_menus(console: Console_) ->
             },
         )
 
-    # The app publishes a home (here from the hook); the manifest does not subscribe to app_home_opened.
-    run = console.run([":now", ":home", ":click 2 Friday"], run_due=publish_home)
+    # The app publishes a home (here from the hook); its manifest does not subscribe to app_home_opened.
+    unsubscribed = AppInfo(commands=frozenset({"/lesson"}), bot_events=frozenset())
+    run = console.run([":now", ":home", ":click 2 Friday"], run_due=publish_home, app=unsubscribed)
     assert run.code == 1
     home = run.after(":home")
     assert "App Home · Erfaring · @kari" in home and "Your experience" in home
     assert "[1] Share a lesson   [2] ▾ Digest day  1) Monday · 2) Friday" in home
     # The choice reaches the app, which has no listener for it yet.
     assert "✗ Slack: the click failed (dispatch_failed: the app has no listener for it)." in run.output
-    wrong = console.run([":now", ":home", ":click 2 Sunday"], run_due=publish_home)
+    wrong = console.run([":now", ":home", ":click 2 Sunday"], run_due=publish_home, app=unsubscribed)
     assert "✗ No choice 'Sunday'. Choices: 1) Monday, 2) Friday." in wrong.output
-    without = console.run([":as @ola", ":home"])
+    without = console.run([":as @ola", ":home"], app=unsubscribed)
     assert "Erfaring has no App Home for @ola yet." in without.output
-    # With app_home_opened subscribed, :home tells the app first.
+    # With app_home_opened subscribed, :home tells the app first, and Erfaring publishes its own Home.
     subscribed = AppInfo(commands=frozenset({"/lesson"}), bot_events=frozenset({"app_home_opened"}))
-    told = console.run([":home"], app=subscribed)
-    assert "✗ Slack: opening the App Home failed (dispatch_failed" in told.output
+    told = console.run([":as @ola", ":home"], app=subscribed)
+    assert "App Home · Erfaring · @ola" in told.after(":home") and "Your contribution" in told.after(":home")
+
+
+def test_erfarings_app_home_in_the_console_opens_its_forms(console: Console_) -> None:
+    """The real manifest subscribes to app_home_opened: `:home` shows Erfaring's Home, and its first
+    button opens the lesson form."""
+    run = console.run([":home", ":click 1"])
+    assert run.code == 0, run.output
+    shown = run.after(":home")
+    assert "App Home · Erfaring · @kari" in shown and "[1] Share a lesson   [2] Find a mentor" in shown
+    assert "Your workspace" in shown, "Kari is an admin: her Home has the workspace's settings"
+    assert "Share a lesson" in run.after(
+        ":click 1"
+    ) and "What happened, and what did you learn?" in run.after(":click 1")
 
 
 # ------------------------------------------------------------------------------------------------

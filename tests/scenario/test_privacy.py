@@ -397,6 +397,9 @@ def test_someone_with_nothing_stored_is_told_so(ws: LocalWorkspace) -> None:
 def test_forget_me_and_delete_my_lessons_leaves_no_trace(ws: LocalWorkspace) -> None:
     lessons = a_busy_workspace(ws)
     per, old_hash = ws.user_id("per"), hash_of(ws, "per")
+    assert ws.driver.open_home(per).ok
+    ws.settle()
+    assert my_data(ws, "per")["home"]["opened_at"], "my-data says when they last opened their Home"
     general = ws.channel_id("general")
     posts_before = {m.ts for m in bot_messages(ws, general)}
     assert "Useful · 1" in blocks_of(post_of(ws, lessons["ola"]))
