@@ -223,6 +223,16 @@ class ServerProcess:
         per_process = [round(kib / 1024, 1) for kib in peaks.values() if kib is not None]
         return {"peak_rss_mib": round(sum(per_process), 1), "peak_rss_mib_per_process": per_process}
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process and what it forked have used so far."""
+        assert self.process is not None
+        total = 0.0
+        for pid in [self.process.pid, *_children_of(self.process.pid)]:
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
     def stop(self) -> None:
         process = self.process
         if process is None or process.poll() is not None:

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import random
+import resource
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,7 +44,7 @@ from bench.ack_bench import (
 )
 from bench.common import write_result
 from bot.lessons.ids import LessonAction
-from localslack.driver import Response, SlackDriver, http_poster
+from localslack.driver import SlackDriver, http_poster
 from localslack.standin import Message, SlackStandIn
 from localslack.workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TEAM_ID, seed
 from storage.db import Database
@@ -52,6 +54,9 @@ SEED = 20261202
 TARGET_THROUGHPUT = 0.8
 TARGET_P99_MS = 500.0
 DEADLINE_MS = 3000.0
+# Requests prepared per person and second of the window: more than one person can send (the bare
+# app answers one person about 45 times a second at 16 people); a person who runs out is reported.
+PER_PERSON_PER_S = 120
 WORDS = ("deploy", "review", "onboarding", "retro", "testing", "kunde", "møte", "prosjekt", "incident")
 
 
@@ -63,13 +68,13 @@ class Window:
     by_kind: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    ran_out: int = 0  # people who sent every request prepared for them before the window ended
 
-    def add(self, kind: str, response: Response, ok: bool) -> None:
-        elapsed = response.elapsed * 1000
-        self.samples_ms.append(elapsed)
-        self.by_kind.setdefault(kind, []).append(elapsed)
+    def add(self, kind: str, status: int, elapsed_ms: float, ok: bool) -> None:
+        self.samples_ms.append(elapsed_ms)
+        self.by_kind.setdefault(kind, []).append(elapsed_ms)
         if not ok:
-            self.errors.append(f"{kind}: HTTP {response.status} {response.body[:120]}")
+            self.errors.append(f"{kind}: HTTP {status}")
 
     def report(self) -> dict[str, Any]:
         count = len(self.samples_ms)
@@ -81,56 +86,67 @@ class Window:
             "over_3s": sum(1 for s in self.samples_ms if s > DEADLINE_MS),
             "errors": len(self.errors),
             "error_examples": self.errors[:3],
+            "ran_out": self.ran_out,
         }
 
 
-def run_window(
+class Recorder:
+    """A driver's poster that keeps the signed request instead of sending it (answering 200, empty)."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def __call__(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        self.sent.append({"body": body.decode("utf-8"), "headers": headers})
+        return 200, ""
+
+
+def prepare(
     standin: SlackStandIn,
-    url: str,
     users: Sequence[str],
     channels: Sequence[str],
     messages: Sequence[Message],
-    seconds: float,
+    per_person: int,
     expect_saved: bool,
-) -> Window:
-    window = Window()
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+) -> list[list[dict[str, Any]]]:
+    """Each person's signed requests, in order: the mix above, from a seeded generator."""
     counter = iter(range(10**9))
-
-    def person(index: int) -> None:
+    people: list[list[dict[str, Any]]] = []
+    for index, user in enumerate(users):
         rng = random.Random(SEED + index)
-        driver = SlackDriver(LOCAL_SIGNING_SECRET, standin, http_poster(url))
-        user = users[index % len(users)]
-        while time.monotonic() < stop_at:
+        recorder = Recorder()
+        driver = SlackDriver(LOCAL_SIGNING_SECRET, standin, recorder)
+        kinds: list[tuple[str, str | None]] = []
+        for _ in range(per_person):
             roll = rng.random()
             channel = channels[rng.randrange(len(channels))]
             if roll < 0.5:
-                with lock:
-                    n = next(counter)
-                text = (
-                    f"Lesson {n} from load: {rng.choice(WORDS)} taught us to go slowly #{rng.choice(WORDS)}"
-                )
-                response = driver.command(user, channel, "/lesson", text)
-                ok = response.ok and (not expect_saved or "is saved" in response.body)
-                kind = "lesson"
+                word, tag = rng.choice(WORDS), rng.choice(WORDS)
+                text = f"Lesson {next(counter)} from load: {word} taught us to go slowly #{tag}"
+                driver.command(user, channel, "/lesson", text)
+                kinds.append(("lesson", "is saved" if expect_saved else None))
             elif roll < 0.75:
-                response = driver.command(user, channel, "/lesson", f"search {rng.choice(WORDS)}")
-                ok, kind = response.ok, "search"
+                driver.command(user, channel, "/lesson", f"search {rng.choice(WORDS)}")
+                kinds.append(("search", None))
             else:
                 message = messages[rng.randrange(len(messages))]
-                response = driver.click(user, action_id=LessonAction.USEFUL, message=message)
-                ok, kind = response.ok, "vote"
-            with lock:
-                window.add(kind, response, ok)
+                driver.click(user, action_id=LessonAction.USEFUL, message=message)
+                kinds.append(("vote", None))
+        pairs = zip(recorder.sent, kinds, strict=True)
+        people.append([{**request, "kind": kind, "expect": expect} for request, (kind, expect) in pairs])
+    return people
 
-    threads = [threading.Thread(target=person, args=(i,), name=f"person-{i}") for i in range(len(users))]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    window.seconds = time.perf_counter() - started
+
+def run_window(url: str, people: list[list[dict[str, Any]]], seconds: float, workdir: Path) -> Window:
+    """Send the prepared requests from a client process of its own (bench/load_client.py)."""
+    requests_path, result_path = workdir / "requests.json", workdir / "result.json"
+    requests_path.write_text(json.dumps(people), encoding="utf-8")
+    client = [sys.executable, "-m", "bench.load_client", str(requests_path), url, str(seconds)]
+    subprocess.run([*client, str(result_path)], check=True, cwd=Path(__file__).parent.parent)
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    window = Window(seconds=result["seconds"], ran_out=result["ran_out"])
+    for kind, status, elapsed_ms, ok in result["rows"]:
+        window.add(kind, status, elapsed_ms, ok)
     return window
 
 
@@ -146,6 +162,11 @@ def _seed_lessons(standin: SlackStandIn, url: str, user: str, channel: str, coun
             return posted
         time.sleep(0.1)
     raise RuntimeError("the seed lessons were never posted")
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _drain(database_url: str, timeout: float = 300.0) -> float:
@@ -194,13 +215,21 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 messages = _seed_lessons(standin, erfaring.events_url, users[0], channels[0], 20)
                 _drain(database_url)
                 people = [users[i % len(users)] for i in range(args.users)]
+                per_person = int(args.seconds * PER_PERSON_PER_S)
                 for process, saved in ((bare, False), (erfaring, True)):
                     say = f"[{process.app}] {args.users} people for {args.seconds:.0f} s …"
                     print(say, file=sys.stderr, flush=True)
-                    window = run_window(
-                        standin, process.events_url, people, channels, messages, args.seconds, saved
-                    )
+                    prepared = prepare(standin, people, channels, messages, per_person, saved)
+                    server_cpu, standin_cpu = process.cpu_seconds(), _own_cpu()
+                    window = run_window(process.events_url, prepared, args.seconds, workdir)
                     results[process.app] = window.report()
+                    served = max(1, len(window.samples_ms))
+                    results[process.app]["cpu_ms_per_request"] = {
+                        # What serving a request cost the app's process, and what the stand-in spent
+                        # answering the app's calls to Slack meanwhile (both on this machine's 2 cores).
+                        "server": round((process.cpu_seconds() - server_cpu) * 1000 / served, 2),
+                        "standin": round((_own_cpu() - standin_cpu) * 1000 / served, 2),
+                    }
                     if process is erfaring:
                         results[process.app]["drain_s"] = _drain(database_url)
                     time.sleep(1.0)

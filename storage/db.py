@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,17 +38,107 @@ def rowcount(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+class WriteGate:
+    """One writer at a time per SQLite file in this process, queued on a lock.
+
+    SQLite lets one writer in and makes the others poll: a writer that finds the database locked
+    sleeps in its busy handler (1, 2, 5, … up to 100 ms a try) and is not woken when the lock
+    frees, so under concurrency most of a request's time went to those sleeps. Writers of this
+    process wait here instead and go in the moment the previous one has committed. Other processes
+    on the same file (a second replica, the CLI) still meet SQLite's own lock and busy timeout. A
+    writer that waits longer than the busy timeout goes on to SQLite's lock anyway, as it would
+    without the gate (a thread that opened a second write session inside its first would otherwise
+    wait for itself).
+    """
+
+    _gates: ClassVar[dict[str, WriteGate]] = {}
+    _gates_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_file(cls, path: str) -> WriteGate:
+        key = path if path in ("", ":memory:") else os.path.abspath(path)
+        with cls._gates_lock:
+            return cls._gates.setdefault(key, cls())
+
+    def enter(self) -> bool:
+        started = time.monotonic()
+        if self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            return True
+        waited = time.monotonic() - started
+        log.warning("sqlite write gate: waited %.1f s for another writer; going on to the lock", waited)
+        return False
+
+    def leave(self) -> None:
+        self._lock.release()
+
+
+class GatedConnection(sqlite3.Connection):
+    """A sqlite3 connection that holds its file's WriteGate from BEGIN IMMEDIATE until the COMMIT or
+    ROLLBACK has finished (also when the pool rolls it back, or it is closed mid-transaction)."""
+
+    gate: WriteGate | None = None
+    holding = False
+
+    def begin_write(self) -> None:
+        self.holding = self.gate is not None and self.gate.enter()
+        try:
+            self.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        if self.holding and self.gate is not None:
+            self.holding = False
+            self.gate.leave()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release()
+
+
 def _sqlite_begin(conn: Any) -> None:
-    # Writers take the write lock up front (IMMEDIATE), so concurrent writers wait (busy_timeout)
-    # instead of failing on a read-to-write upgrade; readers must not queue behind them (WAL).
-    mode = "DEFERRED" if conn.get_execution_options().get(READ_ONLY) else "IMMEDIATE"
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    # Writers take the write lock up front (IMMEDIATE), so concurrent writers wait instead of
+    # failing on a read-to-write upgrade; readers must not queue behind them (WAL).
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN DEFERRED")
+        return
+    dbapi = conn.connection.dbapi_connection
+    if isinstance(dbapi, GatedConnection):
+        dbapi.begin_write()
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        connect_args = {"check_same_thread": False, "timeout": 5, "factory": GatedConnection}
+        engine = create_engine(url, connect_args=connect_args)
+        gate = WriteGate.for_file(str(engine.url.database or ""))
+
+        def on_connect(dbapi_connection: Any, record: Any) -> None:
+            _sqlite_pragmas(dbapi_connection, record)
+            if isinstance(dbapi_connection, GatedConnection):
+                dbapi_connection.gate = gate
+
+        event.listen(engine, "connect", on_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
