@@ -34,7 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
@@ -219,6 +219,7 @@ class Outbox:
     _threads: list[threading.Thread] = field(default_factory=list)
     _in_flight: set[int] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _next_wake: datetime | None = None  # when a conversation waiting for its pace may speak again
 
     # -- waking ---------------------------------------------------------------------------------------
 
@@ -242,7 +243,9 @@ class Outbox:
             busy = frozenset(self._in_flight)
         with self.deps.db.read_session() as session:
             if not store.has_due(session, now, busy):
+                self._next_wake = store.pace_opens(session, now)
                 return 0
+        self._next_wake = None
         with self.deps.db.session() as session:
             claimed = store.claim(
                 session,
@@ -366,8 +369,16 @@ class Outbox:
                 log.exception("outbox pass failed; trying again shortly")
                 handled = 0
             if not handled:
-                self._wake.wait(POLL_SECONDS)
+                self._wake.wait(self._idle_wait())
                 self._wake.clear()
+
+    def _idle_wait(self) -> float:
+        """Sleep until woken, the next poll, or the moment a waiting conversation may speak again."""
+        opens = self._next_wake
+        if opens is None:
+            return POLL_SECONDS
+        seconds = (opens - self.deps.clock.now()).total_seconds()
+        return float(min(POLL_SECONDS, max(0.01, seconds)))
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop claiming; let effects being delivered finish (within `timeout`), give the rest back."""

@@ -84,11 +84,44 @@ def _due(now: datetime) -> Any:
     )
 
 
+def _unpaced(now: datetime) -> Any:
+    """The effect's conversation may speak now (or it has none)."""
+    waiting = (
+        select(OutboxPace.channel_key)
+        .where(
+            OutboxPace.team_id == OutboxEffect.team_id,
+            OutboxPace.channel_key == OutboxEffect.channel_key,
+            OutboxPace.next_at > now,
+        )
+        .exists()
+    )
+    return or_(OutboxEffect.channel_key.is_(None), ~waiting)
+
+
 def has_due(session: Session, now: datetime, busy: frozenset[int] = frozenset()) -> bool:
-    """Whether anything is due (a read: on SQLite it takes no write lock, so idle workers asking
-    cost the writers nothing)."""
-    conditions = [_due(now)] + ([OutboxEffect.id.not_in(sorted(busy))] if busy else [])
+    """Whether anything could be claimed now: due, and not in a conversation whose pace says wait.
+    A read: on SQLite it takes no write lock, so workers asking while hundreds of posts wait for
+    their channel's pace cost the writers nothing (they used to claim, in a write transaction, and
+    find nothing)."""
+    conditions = [_due(now), _unpaced(now)] + ([OutboxEffect.id.not_in(sorted(busy))] if busy else [])
     return session.scalar(select(OutboxEffect.id).where(*conditions).limit(1)) is not None
+
+
+def pace_opens(session: Session, now: datetime) -> datetime | None:
+    """When the first conversation with a due effect that waits for its pace may speak again."""
+    due_here = (
+        select(OutboxEffect.id)
+        .where(
+            OutboxEffect.team_id == OutboxPace.team_id,
+            OutboxEffect.channel_key == OutboxPace.channel_key,
+            _due(now),
+        )
+        .exists()
+    )
+    opens: datetime | None = session.scalar(
+        select(func.min(OutboxPace.next_at)).where(OutboxPace.next_at > now, due_here)
+    )
+    return opens
 
 
 def claim(

@@ -196,6 +196,31 @@ def test_a_conversation_gets_one_message_at_a_time_and_at_most_one_a_second(deps
     assert [d[1]["n"] for d in delivered if d[1]["n"] != 9] == [0, 1, 2]
 
 
+def test_workers_waiting_for_a_pace_neither_claim_nor_oversleep(deps: Deps) -> None:
+    clock = deps.clock
+    assert isinstance(clock, FakeClock)
+    for n in range(3):
+        put(deps, n=n)
+    deps.outbox.drain()
+    assert [d[1]["n"] for d in delivered] == [0]
+    with deps.db.read_session() as session:
+        # Two effects are due, but their conversation must wait: nothing to claim, so no write.
+        assert not store.has_due(session, clock.now())
+        assert store.pace_opens(session, clock.now()) == NOW + outbox.PACE
+    clock.advance(timedelta(milliseconds=700))
+    assert deps.outbox.deliver_due() == 0
+    # The worker sleeps until the pace opens (0.3 s), not a whole poll.
+    assert deps.outbox._idle_wait() == pytest.approx(0.3, abs=0.01)
+    put(deps, channel="C2", n=9)
+    with deps.db.read_session() as session:
+        assert store.has_due(session, clock.now()), "another conversation may speak at once"
+    deps.outbox.drain()
+    assert [d[1]["n"] for d in delivered] == [0, 9]
+    clock.advance(timedelta(milliseconds=400))
+    deps.outbox.drain()
+    assert [d[1]["n"] for d in delivered] == [0, 9, 1]
+
+
 def test_stopping_gives_claimed_effects_back(deps: Deps) -> None:
     put(deps)
     with deps.db.session() as session:
