@@ -84,44 +84,62 @@ def _due(now: datetime) -> Any:
     )
 
 
-def _unpaced(now: datetime) -> Any:
-    """The effect's conversation may speak now (or it has none)."""
-    waiting = (
-        select(OutboxPace.channel_key)
-        .where(
-            OutboxPace.team_id == OutboxEffect.team_id,
-            OutboxPace.channel_key == OutboxEffect.channel_key,
-            OutboxPace.next_at > now,
-        )
-        .exists()
-    )
-    return or_(OutboxEffect.channel_key.is_(None), ~waiting)
+@dataclass(frozen=True)
+class _Waiting:
+    """The conversations whose pace says wait (few: one row each), and when the first may speak."""
+
+    keys: frozenset[tuple[str, str]]
+    opens: datetime | None
+
+    @classmethod
+    def read(cls, session: Session, now: datetime) -> _Waiting:
+        rows = session.execute(
+            select(OutboxPace.team_id, OutboxPace.channel_key, OutboxPace.next_at).where(
+                OutboxPace.next_at > now
+            )
+        ).all()
+        keys = frozenset((str(team), str(key)) for team, key, _ in rows)
+        return cls(keys, min((row.next_at for row in rows), default=None))
+
+    def condition(self) -> Any:
+        """Leaves the waiting conversations out in SQL, per workspace (None: nobody waits)."""
+        if not self.keys:
+            return None
+        by_team: dict[str, list[str]] = {}
+        for team, key in self.keys:
+            by_team.setdefault(team, []).append(key)
+        others = [
+            or_(OutboxEffect.team_id != team, OutboxEffect.channel_key.not_in(sorted(keys)))
+            for team, keys in sorted(by_team.items())
+        ]
+        return or_(OutboxEffect.channel_key.is_(None), and_(*others))
+
+
+def _claimable_conditions(now: datetime, busy: frozenset[int], waiting: _Waiting) -> list[Any]:
+    conditions = [_due(now)]
+    if busy:
+        conditions.append(OutboxEffect.id.not_in(sorted(busy)))
+    leave_out = waiting.condition()
+    if leave_out is not None:
+        conditions.append(leave_out)
+    return conditions
+
+
+def claimable(
+    session: Session, now: datetime, busy: frozenset[int] = frozenset()
+) -> tuple[bool, datetime | None]:
+    """Whether anything could be claimed now (due, and not in a conversation whose pace says wait),
+    and when the first waiting conversation may speak again. Reads only: on SQLite they take no
+    write lock, so workers asking while hundreds of posts wait for their channels' pace cost the
+    writers nothing (they used to claim, in a write transaction, and find nothing)."""
+    waiting = _Waiting.read(session, now)
+    query = select(OutboxEffect.id).where(*_claimable_conditions(now, busy, waiting)).limit(1)
+    return session.scalar(query) is not None, waiting.opens
 
 
 def has_due(session: Session, now: datetime, busy: frozenset[int] = frozenset()) -> bool:
-    """Whether anything could be claimed now: due, and not in a conversation whose pace says wait.
-    A read: on SQLite it takes no write lock, so workers asking while hundreds of posts wait for
-    their channel's pace cost the writers nothing (they used to claim, in a write transaction, and
-    find nothing)."""
-    conditions = [_due(now), _unpaced(now)] + ([OutboxEffect.id.not_in(sorted(busy))] if busy else [])
-    return session.scalar(select(OutboxEffect.id).where(*conditions).limit(1)) is not None
-
-
-def pace_opens(session: Session, now: datetime) -> datetime | None:
-    """When the first conversation with a due effect that waits for its pace may speak again."""
-    due_here = (
-        select(OutboxEffect.id)
-        .where(
-            OutboxEffect.team_id == OutboxPace.team_id,
-            OutboxEffect.channel_key == OutboxPace.channel_key,
-            _due(now),
-        )
-        .exists()
-    )
-    opens: datetime | None = session.scalar(
-        select(func.min(OutboxPace.next_at)).where(OutboxPace.next_at > now, due_here)
-    )
-    return opens
+    """Whether anything could be claimed now (see `claimable`)."""
+    return claimable(session, now, busy)[0]
 
 
 def claim(
@@ -137,7 +155,7 @@ def claim(
     """Claim up to `limit` due effects for `worker`: at most one per conversation at a time, and none
     for a conversation whose pace says wait. Oldest first. `busy`: effects this worker's own threads
     are delivering right now (a lease that ran out under a slow call is not taken over by itself)."""
-    conditions = [_due(now)] + ([OutboxEffect.id.not_in(sorted(busy))] if busy else [])
+    conditions = _claimable_conditions(now, busy, _Waiting.read(session, now))
     query = (
         select(OutboxEffect)
         .where(*conditions)

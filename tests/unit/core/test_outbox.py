@@ -205,8 +205,7 @@ def test_workers_waiting_for_a_pace_neither_claim_nor_oversleep(deps: Deps) -> N
     assert [d[1]["n"] for d in delivered] == [0]
     with deps.db.read_session() as session:
         # Two effects are due, but their conversation must wait: nothing to claim, so no write.
-        assert not store.has_due(session, clock.now())
-        assert store.pace_opens(session, clock.now()) == NOW + outbox.PACE
+        assert store.claimable(session, clock.now()) == (False, NOW + outbox.PACE)
     clock.advance(timedelta(milliseconds=700))
     assert deps.outbox.deliver_due() == 0
     # The worker sleeps until the pace opens (0.3 s), not a whole poll.
@@ -219,6 +218,15 @@ def test_workers_waiting_for_a_pace_neither_claim_nor_oversleep(deps: Deps) -> N
     clock.advance(timedelta(milliseconds=400))
     deps.outbox.drain()
     assert [d[1]["n"] for d in delivered] == [0, 9, 1]
+
+
+def test_a_long_queue_in_one_waiting_channel_does_not_hide_another_channel(deps: Deps) -> None:
+    for n in range(outbox.BATCH * store.CANDIDATES_PER_CLAIM + 5):
+        put(deps, n=n)
+    deps.outbox.drain()  # C1 speaks once, then waits for its pace
+    put(deps, channel="C2", n=999)
+    assert deps.outbox.deliver_due() == 1
+    assert [d[1]["n"] for d in delivered] == [0, 999]
 
 
 def test_stopping_gives_claimed_effects_back(deps: Deps) -> None:
