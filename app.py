@@ -38,6 +38,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 import handlers
 import scheduler
 from bot.core import effects as _effects  # noqa: F401  (registers the shared effect kinds)
+from bot.core import outbox
 from bot.core.clock import Clock, SystemClock
 from bot.core.deps import Deps
 from bot.core.settings import ConfigError, Settings, load_settings
@@ -382,6 +383,17 @@ def console(environ: dict[str, str], script: str | None, database_url: str | Non
         db.dispose()
 
 
+def outbox_now(settings: Settings, limit: int) -> int:
+    """Print the outbox's states and the last effects that were not delivered; 1 when there are any."""
+    db = open_database(settings)
+    try:
+        lines = outbox.status_report(db, limit)
+    finally:
+        db.dispose()
+    print("\n".join(lines))
+    return 1 if any(line.startswith("last ") for line in lines) else 0
+
+
 def erase_command(environ: dict[str, str], args: argparse.Namespace) -> int:
     if not args.yes:
         print(f"erfaring: erasing {args.user} cannot be undone; run it again with --yes", file=sys.stderr)
@@ -423,6 +435,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     report_cmd.add_argument(
         "--preview", metavar="DIR", help="write the text and the PNG to DIR; send nothing"
     )
+    outbox_cmd = commands.add_parser("outbox", help="what waits to be delivered to Slack, and what failed")
+    outbox_cmd.add_argument("--limit", type=int, default=20, help="how many undelivered effects to list")
     console_cmd = commands.add_parser("console", help="try the app in the terminal, without Slack")
     console_cmd.add_argument("--script", metavar="FILE", help="replay the lines of FILE, then exit")
     console_cmd.add_argument(
@@ -478,6 +492,8 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -
             return export_now(settings, Format(args.format), args.out, args.team)
         if command == "erase":
             return erase_command(environ, args)
+        if command == "outbox":
+            return outbox_now(load_settings(environ, require_slack=False), max(1, args.limit))
         if command == "report":
             # A preview reads the database (and Slack, when a token is set); sending needs the token.
             settings = load_settings(environ, require_slack=args.preview is None)

@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 from bot.core.slack import error_code
 from storage.core import outbox as store
 from storage.core.outbox import Claimed
+from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.core.deps import Deps
@@ -408,3 +409,29 @@ class Outbox:
             released = store.release(session, self.worker)
             if released:
                 log.info("outbox: gave %s claimed effects back for another worker", released)
+
+
+# -- the admin's view (`python app.py outbox`) ----------------------------------------------------------
+
+
+def status_report(db: Database, limit: int = 20) -> list[str]:
+    """Lines for the terminal: how many effects are in each state, and the last ones not delivered
+    with why (ids and error codes only: payloads hold people's text)."""
+    states = (store.PENDING, store.RUNNING, store.DONE, store.FAILED, store.DEAD)
+    with db.read_session() as session:
+        counts = store.counts(session)
+        lines = ["outbox: " + ", ".join(f"{counts.get(state, 0)} {state}" for state in states)]
+        due = store.next_due(session)
+        if due is not None:
+            lines.append(f"next due: {due.isoformat(timespec='seconds')}")
+        lost = store.undelivered(session, limit)
+        if lost:
+            lines.append(f"last {len(lost)} not delivered (newest first):")
+        for e in lost:
+            when = e.finished_at.isoformat(timespec="seconds") if e.finished_at else "?"
+            where = f" in {e.channel_key}" if e.channel_key else ""
+            lines.append(
+                f"  #{e.id} {e.kind} team {e.team_id}{where}: {e.status} after {e.attempts} "
+                f"attempt(s) at {when}: {e.last_error or 'no error recorded'}"
+            )
+    return lines

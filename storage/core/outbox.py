@@ -334,6 +334,17 @@ def counts(session: Session) -> dict[str, int]:
     return {str(status): int(n) for status, n in rows}
 
 
+def undelivered(session: Session, limit: int = 50) -> list[OutboxEffect]:
+    """Effects that ended failed or dead, newest first: what an admin looks at."""
+    query = (
+        select(OutboxEffect)
+        .where(OutboxEffect.status.in_((FAILED, DEAD)))
+        .order_by(OutboxEffect.finished_at.desc(), OutboxEffect.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def effects(session: Session, kind: str | None = None) -> list[OutboxEffect]:
     """Every effect (of `kind`), oldest first: for tests and `python app.py outbox`."""
     query = select(OutboxEffect).order_by(OutboxEffect.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -145,6 +146,24 @@ def test_errors_retrying_cannot_fix_are_failed_and_told(deps: Deps) -> None:
     assert statuses(deps) == ["failed", "failed"]
 
 
+def test_the_status_report_counts_states_and_names_what_was_not_delivered(deps: Deps) -> None:
+    script["test.post"] = [_slack_error("channel_not_found")]
+    failed = put(deps)
+    put(deps, channel="C2")
+    put(deps, channel="C3")
+    deps.outbox.drain()
+    put(deps, channel="C4", n=7)
+    lines = outbox.status_report(deps.db)
+    assert lines[0] == "outbox: 1 pending, 0 running, 2 done, 1 failed, 0 dead"
+    assert lines[1] == "next due: 2026-03-02T08:00:00+00:00"
+    assert lines[2] == "last 1 not delivered (newest first):"
+    assert lines[3].startswith(
+        f"  #{failed} test.post team T1 in C1: failed after 1 attempt(s) at 2026-03-02T08:00:00"
+    )
+    assert lines[3].endswith(": channel_not_found")
+    assert all('"n"' not in line for line in lines), "payloads (people's text) are not printed"
+
+
 def test_an_effect_that_keeps_failing_ends_dead_and_told(deps: Deps) -> None:
     clock = deps.clock
     assert isinstance(clock, FakeClock)
@@ -268,3 +287,34 @@ def test_two_workers_deliver_each_effect_once(db: Database) -> None:
     for thread in threads:
         thread.join()
     assert sorted(d[1]["n"] for d in delivered) == list(range(40))
+
+
+def test_the_outbox_command_prints_the_report_and_fails_when_something_was_lost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import app as erfaring
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert erfaring.main(["outbox"], env={"DATABASE_URL": url}) == 0
+    assert capsys.readouterr().out.strip() == "outbox: 0 pending, 0 running, 0 done, 0 failed, 0 dead"
+    database = Database(url)
+    try:
+        with database.session() as session:
+            effect_id = store.enqueue(
+                session, team_id="T1", kind="test.post", payload={}, channel_key="C1", now=NOW
+            )
+            assert effect_id is not None
+        with database.session() as session:
+            claimed = store.claim(
+                session, now=NOW, worker="w", lease=timedelta(seconds=60), limit=1, pace=timedelta(0)
+            )
+            assert [c.id for c in claimed] == [effect_id]
+            store.give_up(session, effect_id, "w", now=NOW, error="not_in_channel", status=store.FAILED)
+    finally:
+        database.dispose()
+    assert erfaring.main(["outbox", "--limit", "5"], env={"DATABASE_URL": url}) == 1
+    out = capsys.readouterr().out
+    assert "0 pending, 0 running, 0 done, 1 failed, 0 dead" in out
+    assert (
+        f"#{effect_id} test.post team T1 in C1: failed after 1 attempt(s)" in out and "not_in_channel" in out
+    )
