@@ -6,6 +6,8 @@ the caller's session when given, so it commits with the change it belongs to) an
 workers send it. Kinds:
 - core.tell: a note only the person sees (ephemeral in the channel, else — or when that fails — a DM);
 - core.dm: a DM;
+- core.post: a message in a conversation the app is in (a group DM, a channel), exactly once: it
+  carries its effect's id as metadata, and a retry after a crash looks for it before posting again;
 - core.respond: an answer through a command's or a click's response_url (ephemeral by default);
 - core.update / core.delete: change or remove a message the app posted;
 - core.react / core.unreact: a reaction on a message.
@@ -31,9 +33,10 @@ from bot.core.slack import error_code
 
 log = logging.getLogger(__name__)
 
-TELL, DM, RESPOND, UPDATE, DELETE, REACT, UNREACT = (
+TELL, DM, POST, RESPOND, UPDATE, DELETE, REACT, UNREACT = (
     "core.tell",
     "core.dm",
+    "core.post",
     "core.respond",
     "core.update",
     "core.delete",
@@ -96,6 +99,26 @@ def dm(
             payload={"user": user_id, "text": text, "blocks": _blocks(blocks)},
             channel=f"dm:{user_id}",
         )
+
+
+def post(
+    deps: Deps,
+    team_id: str,
+    channel: str,
+    text: str,
+    *,
+    blocks: list[dict[str, Any]] | None = None,
+    session: Session | None = None,
+) -> None:
+    """A message in `channel`, paced with the conversation's others, posted once."""
+    payload = {
+        "channel": channel,
+        "text": text,
+        "blocks": _blocks(blocks),
+        "at": deps.clock.now().timestamp(),
+    }
+    with _session(deps, session) as s:
+        outbox.enqueue(s, deps, team_id=team_id, kind=POST, payload=payload, channel=channel)
 
 
 def respond(
@@ -218,6 +241,32 @@ def _deliver_dm(deps: Deps, effect: Effect) -> Mapping[str, Any] | None:
         channel=_str(p, "user"), text=_str(p, "text"), blocks=p.get("blocks"), unfurl_links=False
     )
     return {"channel": response.get("channel"), "ts": response.get("ts")}
+
+
+POST_EVENT = "erfaring_effect"
+LOOK_BACK_SECONDS = 3600.0
+
+
+@outbox.handles(POST)
+def _deliver_post(deps: Deps, effect: Effect) -> Mapping[str, Any] | None:
+    p = effect.payload
+    channel = _str(p, "channel")
+    if effect.retried:  # the attempt before may have posted just before it died
+        at = p.get("at")
+        oldest = (
+            float(at) if isinstance(at, (int, float)) else deps.clock.now().timestamp()
+        ) - LOOK_BACK_SECONDS
+        found = deps.slack.posted_with(effect.team_id, channel, POST_EVENT, effect.id, oldest)
+        if found is not None:
+            return {"channel": channel, "ts": found, "found": True}
+    response = deps.slack.client(effect.team_id).chat_postMessage(
+        channel=channel,
+        text=_str(p, "text"),
+        blocks=p.get("blocks"),
+        unfurl_links=False,
+        metadata={"event_type": POST_EVENT, "event_payload": {"key": effect.id}},
+    )
+    return {"channel": response.get("channel") or channel, "ts": response.get("ts")}
 
 
 @outbox.handles(RESPOND)

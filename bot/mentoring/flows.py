@@ -597,12 +597,7 @@ def update_offer_dm(
     tr = _for(deps, offer.team_id, offer.mentor_id)
     card = _offer_card(deps, offer, request)
     rendered = views.offer_dm_closed(tr, card, offer.status, paused=paused, after=after)
-    try:
-        deps.slack.client(offer.team_id).chat_update(
-            channel=offer.dm_channel, ts=offer.dm_ts, text=rendered.text, blocks=rendered.blocks
-        )
-    except SlackApiError as exc:
-        log.warning("updating the offer DM for offer %s failed: %s", offer_id, error_code(exc))
+    effects.update(deps, offer.team_id, offer.dm_channel, offer.dm_ts, rendered.text, blocks=rendered.blocks)
 
 
 def offer_answered(deps: Deps, answer: Answer, *, paused: bool = False) -> None:
@@ -778,12 +773,7 @@ def followup_answered(
     card = views.FollowUpCard(mentorship_id=m.id, round=round_, other_id=m.other(user_id), topic=m.topic)
     if channel_id and message_ts:
         rendered = views.followup_answered(tr, card, result.answer)
-        try:
-            deps.slack.client(m.team_id).chat_update(
-                channel=channel_id, ts=message_ts, text=rendered.text, blocks=rendered.blocks
-            )
-        except SlackApiError as exc:
-            log.warning("updating a follow-up DM failed: %s", error_code(exc))
+        effects.update(deps, m.team_id, channel_id, message_ts, rendered.text, blocks=rendered.blocks)
     if result.answer is FollowUpAnswerKind.NEED_HELP:
         admins = sorted(deps.settings.admins)
         for admin in admins:
@@ -799,10 +789,7 @@ def followup_answered(
         _dm(deps, m.team_id, other, notices.partner_ended(_for(deps, m.team_id, other), user_id, m.topic))
         if m.channel_id:
             closing = notices.group_closing(deps.languages.for_channel(m.team_id, m.channel_id), m.topic)
-            try:
-                deps.slack.client(m.team_id).chat_postMessage(channel=m.channel_id, text=closing)
-            except SlackApiError as exc:
-                log.warning("the closing note in mentorship %s failed: %s", m.id, error_code(exc))
+            effects.post(deps, m.team_id, m.channel_id, closing)
         place_freed(deps, m)
 
 
@@ -816,7 +803,8 @@ def followup_ended(
     message_ts: str | None,
 ) -> bool:
     """A click on a follow-up DM of a mentorship that has ended: the DM's buttons give way to how it
-    ended (in the reader's language and time zone). False when that DM could not be changed."""
+    ended (in the reader's language and time zone), through the outbox. False when there is no DM
+    to change or no ended mentorship to show."""
     if not channel_id or not message_ts:
         return False
     zone = zone_of(deps, team_id, user_id)
@@ -825,11 +813,5 @@ def followup_ended(
     if card is None:
         return False
     rendered = views.followup_ended(_for(deps, team_id, user_id, channel_id), card)
-    try:
-        deps.slack.client(team_id).chat_update(
-            channel=channel_id, ts=message_ts, text=rendered.text, blocks=rendered.blocks
-        )
-    except SlackApiError as exc:
-        log.warning("replacing an ended mentorship's follow-up buttons failed: %s", error_code(exc))
-        return False
+    effects.update(deps, team_id, channel_id, message_ts, rendered.text, blocks=rendered.blocks)
     return True

@@ -4,9 +4,11 @@ delivered; errors retrying cannot fix told in words."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
-from bot.core import effects
+from bot.core import effects, outbox
+from bot.core.outbox import Effect
 from localslack.clock import FakeClock
 from localslack.workspace import LocalWorkspace
 from storage.core import outbox as store
@@ -45,6 +47,28 @@ def test_updates_deletes_and_reactions_are_idempotent(ws: LocalWorkspace) -> Non
     ws.settle()
     assert ws.standin.message(general, ts) is None
     assert set(statuses(ws)) == {"done"}
+
+
+def test_a_post_whose_worker_died_after_slack_took_it_is_not_posted_again(
+    ws: LocalWorkspace, clock: FakeClock
+) -> None:
+    team, general = ws.standin.team_id, ws.channel_id("general")
+    effects.post(ws.deps, team, general, "The mentorship on testing has ended")
+    with ws.deps.db.session() as session:
+        [item] = store.claim(
+            session, now=clock.now(), worker="dead", lease=timedelta(seconds=5), limit=1, pace=timedelta(0)
+        )
+    # The worker that claimed it reaches Slack, then dies before recording the result.
+    dying = Effect(item.id, item.team_id, item.kind, item.payload, item.attempts, item.result, "dead")
+    outbox._KINDS[effects.POST].handler(ws.deps, dying)
+    clock.advance(timedelta(seconds=6))  # its lease runs out; the live worker takes the effect over
+    ws.settle()
+    posts = [m for m in ws.standin.messages(general) if m.text == "The mentorship on testing has ended"]
+    assert len(posts) == 1
+    with ws.deps.db.read_session() as session:
+        [effect] = store.effects(session, effects.POST)
+        assert effect.status == "done" and effect.attempts == 2
+        assert json.loads(effect.result or "{}") == {"channel": general, "ts": posts[0].ts, "found": True}
 
 
 def test_a_429_storm_on_one_channel_holds_it_while_others_are_delivered(
