@@ -53,7 +53,7 @@ from localslack.workspace import LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, LOCAL_TE
 from storage.db import Database
 from storage.migrate import upgrade
 
-TARGET_RATIO = 1.3  # Erfaring's p95 at most 1.3x the bare app's
+TARGET_RATIO = 1.1  # Erfaring's p95 at most 1.1x the bare app's (issue 10; issue 2 asked 1.3x)
 SERVE_THREADS = 8  # app.serve: waitress.serve(..., threads=8)
 SERVERS = ("waitress", "gunicorn")
 APPS = ("erfaring", "bare")
@@ -328,13 +328,19 @@ class Target:
     sent: int = 0
 
 
+# Lessons go round this many channels: the outbox posts at most one message a second per channel
+# (Slack's pace), so with one channel the sequential phase would wait ~1 s per request for its post.
+CHANNELS = 40
+
+
 @dataclass
 class Bench:
     standin: SlackStandIn
     user_id: str
-    channel_id: str
+    channel_ids: list[str]
     gap_s: float
     counter: int = 0
+    turn: int = 0
     settle_timeouts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -347,9 +353,14 @@ class Bench:
     def posted(self) -> int:
         return len(self.standin.calls_to("chat.postMessage"))
 
+    def next_channel(self) -> str:
+        with self.lock:
+            self.turn += 1
+            return self.channel_ids[self.turn % len(self.channel_ids)]
+
     def send(self, target: Target, driver: SlackDriver | None = None) -> Response:
         response = (driver or target.driver).command(
-            self.user_id, self.channel_id, "/lesson", self.lesson_text()
+            self.user_id, self.next_channel(), "/lesson", self.lesson_text()
         )
         with self.lock:
             target.sent += 1
@@ -648,7 +659,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         standin.start()
         ids = seed(standin)
-        bench = Bench(standin, ids["kari"], ids["#general"], args.gap_ms / 1000)
+        members = [ids["kari"], standin.bot_user_id]
+        channels = [standin.add_channel(f"bench-{n}", members=members).id for n in range(CHANNELS)]
+        bench = Bench(standin, ids["kari"], channels, args.gap_ms / 1000)
         with contextlib.ExitStack() as stack:
             # A database of its own per server: neither run inherits the other's rows.
             urls = {
@@ -674,6 +687,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "order": "sequential rounds: every server's Erfaring and bare app once, in a seeded random order",
             "pause_after_post_ack_work_ms": args.gap_ms,
             "server_threads": args.threads,
+            "channels": CHANNELS,
             "burst_requests_per_app": args.burst,
             "burst_concurrency": args.concurrency,
         },

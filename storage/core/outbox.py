@@ -90,6 +90,7 @@ class _Waiting:
 
     keys: frozenset[tuple[str, str]]
     opens: datetime | None
+    next_at: dict[tuple[str, str], datetime]
 
     @classmethod
     def read(cls, session: Session, now: datetime) -> _Waiting:
@@ -98,8 +99,8 @@ class _Waiting:
                 OutboxPace.next_at > now
             )
         ).all()
-        keys = frozenset((str(team), str(key)) for team, key, _ in rows)
-        return cls(keys, min((row.next_at for row in rows), default=None))
+        next_at = {(str(team), str(key)): at for team, key, at in rows}
+        return cls(frozenset(next_at), min(next_at.values(), default=None), next_at)
 
     def condition(self) -> Any:
         """Leaves the waiting conversations out in SQL, per workspace (None: nobody waits)."""
@@ -134,7 +135,20 @@ def claimable(
     writers nothing (they used to claim, in a write transaction, and find nothing)."""
     waiting = _Waiting.read(session, now)
     query = select(OutboxEffect.id).where(*_claimable_conditions(now, busy, waiting)).limit(1)
-    return session.scalar(query) is not None, waiting.opens
+    if session.scalar(query) is not None:
+        return True, waiting.opens
+    if not waiting.keys:
+        return False, None
+    # Only a waiting conversation with something due is worth waking for: a channel that just got
+    # its post and has nothing more to say must not wake the workers a second later.
+    rows = session.execute(
+        select(OutboxEffect.team_id, OutboxEffect.channel_key)
+        .where(_due(now), OutboxEffect.channel_key.in_(sorted({key for _, key in waiting.keys})))
+        .group_by(OutboxEffect.team_id, OutboxEffect.channel_key)
+    ).all()
+    due_keys = {(str(team), str(key)) for team, key in rows} & waiting.keys
+    opens = min((waiting.next_at[key] for key in due_keys), default=None)
+    return False, opens
 
 
 def has_due(session: Session, now: datetime, busy: frozenset[int] = frozenset()) -> bool:

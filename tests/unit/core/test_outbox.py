@@ -234,9 +234,20 @@ def test_workers_waiting_for_a_pace_neither_claim_nor_oversleep(deps: Deps) -> N
         assert store.has_due(session, clock.now()), "another conversation may speak at once"
     deps.outbox.drain()
     assert [d[1]["n"] for d in delivered] == [0, 9]
+    with deps.db.read_session() as session:
+        # C2 waits for its pace too, but has nothing more to say: only C1's pace is worth waking for.
+        assert store.claimable(session, clock.now()) == (False, NOW + outbox.PACE)
     clock.advance(timedelta(milliseconds=400))
     deps.outbox.drain()
     assert [d[1]["n"] for d in delivered] == [0, 9, 1]
+
+
+def test_a_channel_with_nothing_more_to_say_wakes_nobody(deps: Deps) -> None:
+    put(deps)
+    deps.outbox.drain()
+    with deps.db.read_session() as session:
+        assert store.claimable(session, deps.clock.now()) == (False, None)
+    assert deps.outbox._idle_wait() == outbox.POLL_SECONDS
 
 
 def test_a_long_queue_in_one_waiting_channel_does_not_hide_another_channel(deps: Deps) -> None:
