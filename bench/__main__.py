@@ -1,12 +1,12 @@
-"""Every benchmark in turn: /lesson ack latency, search speed and quality, digest, insights
+"""Every benchmark in turn: /lesson ack latency, load, search speed and quality, digest, insights
 (`python -m bench`).
 
     python -m bench [--database-url URL] [--results-dir DIR]
 
 Defaults finish in a few minutes on 2 cores. Each benchmark also runs on its own, with more options:
-`python -m bench.ack_bench --help`, `python -m bench.search_bench --help`,
-`python -m bench.search_quality --help`, `python -m bench.digest_bench --help`,
-`python -m bench.insights_bench --help`. A failing benchmark does
+`python -m bench.ack_bench --help`, `python -m bench.load_bench --help`,
+`python -m bench.search_bench --help`, `python -m bench.search_quality --help`,
+`python -m bench.digest_bench --help`, `python -m bench.insights_bench --help`. A failing benchmark does
 not stop the ones after it. `make bench` runs this.
 """
 
@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import ack_bench, digest_bench, insights_bench, search_bench, search_quality
+from bench import ack_bench, digest_bench, insights_bench, load_bench, search_bench, search_quality
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
@@ -34,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     common = ["--database-url", args.database_url] if args.database_url else []
     benches: list[tuple[str, Callable[[list[str]], int], Path]] = [
         ("ack", ack_bench.main, args.results_dir / "ack.json"),
+        ("load", load_bench.main, args.results_dir / "load.json"),
         ("search", search_bench.main, args.results_dir / "search.json"),
         ("search quality", search_quality.main, args.results_dir / "search_quality.json"),
         ("digest", digest_bench.main, args.results_dir / "digest.json"),
