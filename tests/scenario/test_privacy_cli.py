@@ -96,9 +96,9 @@ def test_erase_deletes_the_person_and_their_posts(
     assert out.strip().splitlines() == [
         f"{ws.standin.team_id}: {per}: 2 lessons deleted, 0 kept anonymously, 1 vote, a mentor profile, "
         "1 mentoring request, 1 mentor offer, 2 mentorships, 0 follow-up answers, 0 settings, "
-        # The outbox's delivered effects that held Per's id: his named lesson's post, and the
-        # mentoring DMs to him.
-        "3 queued messages, not a leader"
+        # The outbox's delivered effects that held Per's id: his named lesson's post, the
+        # mentoring DMs to him, and the update of the offer DM that names him.
+        "4 queued messages, not a leader"
     ]
     assert {lesson.id for lesson in lessons_in_db(ws)} == {lessons["ola"].id, lessons["ola_anon"].id}
     posted = {m.ts for m in bot_messages(ws, ws.channel_id("general"))}
