@@ -86,10 +86,8 @@ def _due(now: datetime) -> Any:
 
 @dataclass(frozen=True)
 class _Waiting:
-    """The conversations whose pace says wait (few: one row each), and when the first may speak."""
+    """The conversations whose pace says wait (few: one row each), and when each may speak again."""
 
-    keys: frozenset[tuple[str, str]]
-    opens: datetime | None
     next_at: dict[tuple[str, str], datetime]
 
     @classmethod
@@ -99,8 +97,16 @@ class _Waiting:
                 OutboxPace.next_at > now
             )
         ).all()
-        next_at = {(str(team), str(key)): at for team, key, at in rows}
-        return cls(frozenset(next_at), min(next_at.values(), default=None), next_at)
+        return cls({(str(team), str(key)): at for team, key, at in rows})
+
+    @property
+    def keys(self) -> frozenset[tuple[str, str]]:
+        return frozenset(self.next_at)
+
+    @property
+    def opens(self) -> datetime | None:
+        """When the first waiting conversation may speak again."""
+        return min(self.next_at.values(), default=None)
 
     def condition(self) -> Any:
         """Leaves the waiting conversations out in SQL, per workspace (None: nobody waits)."""
@@ -151,11 +157,6 @@ def claimable(
     return False, opens
 
 
-def has_due(session: Session, now: datetime, busy: frozenset[int] = frozenset()) -> bool:
-    """Whether anything could be claimed now (see `claimable`)."""
-    return claimable(session, now, busy)[0]
-
-
 def claim(
     session: Session,
     *,
@@ -169,7 +170,8 @@ def claim(
     """Claim up to `limit` due effects for `worker`: at most one per conversation at a time, and none
     for a conversation whose pace says wait. Oldest first. `busy`: effects this worker's own threads
     are delivering right now (a lease that ran out under a slow call is not taken over by itself)."""
-    conditions = _claimable_conditions(now, busy, _Waiting.read(session, now))
+    waiting = _Waiting.read(session, now)
+    conditions = _claimable_conditions(now, busy, waiting)
     query = (
         select(OutboxEffect)
         .where(*conditions)
@@ -182,7 +184,6 @@ def claim(
     if not candidates:
         return []
     keys = {(e.team_id, e.channel_key) for e in candidates if e.channel_key}
-    waiting = _paced(session, keys, now)
     first = _first_unfinished(session, keys)
     chosen: list[OutboxEffect] = []
     taken: set[tuple[str, str]] = set()
@@ -190,7 +191,7 @@ def claim(
         key = (effect.team_id, effect.channel_key) if effect.channel_key else None
         if key is not None:
             # In order per conversation: only its oldest unfinished effect, and only when it may speak.
-            if key in waiting or key in taken or first.get(key) != effect.id:
+            if key in waiting.next_at or key in taken or first.get(key) != effect.id:
                 continue
             taken.add(key)
         chosen.append(effect)
@@ -217,17 +218,6 @@ def claim(
         )
         for e in chosen
     ]
-
-
-def _paced(session: Session, keys: set[tuple[str, str]], now: datetime) -> set[tuple[str, str]]:
-    if not keys:
-        return set()
-    rows = session.execute(
-        select(OutboxPace.team_id, OutboxPace.channel_key).where(
-            OutboxPace.channel_key.in_(sorted({k for _, k in keys})), OutboxPace.next_at > now
-        )
-    ).all()
-    return {(str(team), str(key)) for team, key in rows if (team, key) in keys}
 
 
 def _first_unfinished(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
