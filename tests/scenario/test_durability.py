@@ -4,14 +4,10 @@ exactly once; a slow Slack never slows an ack; two replicas on PostgreSQL share 
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,31 +21,11 @@ from localslack.workspace import LocalWorkspace
 from storage.core import outbox as store
 from storage.db import Database
 from tests.conftest import PG_URL
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.scenario.served import served_env, start_served, wait_healthy
 
 
 def _env(ws: LocalWorkspace, database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ERFARING_", "DATABASE_URL"))}
-    env.update(
-        {
-            "SLACK_BOT_TOKEN": ws.deps.settings.bot_token or "",
-            "SLACK_SIGNING_SECRET": ws.deps.settings.signing_secret or "",
-            "SLACK_API_URL": ws.standin.api_url,
-            "DATABASE_URL": database_url,
-            "PORT": str(_free_port()),
-            "NO_PROXY": "127.0.0.1,localhost",
-            "ERFARING_OUTBOX_LEASE_SECONDS": "5",
-            **extra,
-        }
-    )
-    return env
+    return served_env(ws, database_url, **{"ERFARING_OUTBOX_LEASE_SECONDS": "5", **extra})
 
 
 class Served:
@@ -58,24 +34,8 @@ class Served:
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
         self.port = env["PORT"]
-        self.process = subprocess.Popen(
-            [sys.executable, "app.py", "serve", "--no-scheduler"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.process.communicate()[0]
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("the server never became healthy")
+        self.process = start_served(env)
+        wait_healthy(self.port, self.process, timeout=30.0)
 
     def driver(self, ws: LocalWorkspace) -> SlackDriver:
         return SlackDriver(
