@@ -234,21 +234,6 @@ class Stored:
     settings: int = 0
     leader: bool = False
 
-    @property
-    def anything(self) -> bool:
-        return any(
-            (
-                self.lessons,
-                self.votes,
-                self.profile,
-                self.requests,
-                self.offers,
-                self.mentorships,
-                self.settings,
-                self.leader,
-            )
-        )
-
 
 def _count(session: Session, query: Any) -> int:
     return int(session.scalar(query) or 0)
