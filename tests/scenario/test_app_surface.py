@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import urllib.request
@@ -16,6 +15,7 @@ import app as erfaring
 import handlers
 from localslack.workspace import LocalWorkspace
 from storage.db import Database
+from tests.scenario.served import free_port
 
 MANIFEST = json.loads((Path(__file__).parents[2] / "manifest.json").read_text())
 
@@ -81,16 +81,10 @@ def test_healthz_answers_200_while_the_database_answers_and_503_when_not(
     assert _call_wsgi(erfaring.make_wsgi(app, broken, "secret"), "/healthz").startswith("503")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_serve_starts_a_production_server_with_healthz_and_signed_events(
     ws: LocalWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = {
         "SLACK_BOT_TOKEN": ws.deps.settings.bot_token or "",
         "SLACK_SIGNING_SECRET": ws.deps.settings.signing_secret or "",
