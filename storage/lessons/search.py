@@ -497,7 +497,7 @@ def _postgresql_windows(
         .limit(bindparam("sample"))
         .subquery("r")
     )
-    session.execute(_INDEX_SCANS)
+    # Index scans are on here: `_postgresql` turns them back on after every candidates statement.
     recent = session.execute(
         select(
             func.count().label("walked"),
