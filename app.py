@@ -51,7 +51,7 @@ from bot.privacy import flows as privacy
 from bot.privacy.ids import Format
 from bot.rhythm import jobs as rhythm
 from bot.rhythm.digest import register_section
-from handlers import edge, middleware
+from handlers import edge, middleware, runner
 from localslack.console import run_console
 from localslack.driver import SlackDriver, wsgi_poster
 from localslack.executor import TrackingExecutor
@@ -100,6 +100,7 @@ def build_app(
         logger=logging.getLogger("erfaring.bolt"),
     )
 
+    runner.install(app)  # answers Slack when a listener acks, not at Bolt's next 10 ms look
     middleware.install(app, deps)
     handlers.register_all(app)
     register_section(mentoring_digest_section)  # idempotent: the digest gains mentoring figures
