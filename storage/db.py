@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -130,7 +130,12 @@ def _sqlite_begin(conn: Any) -> None:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         connect_args = {"check_same_thread": False, "timeout": 5, "factory": GatedConnection}
-        engine = create_engine(url, connect_args=connect_args)
+        # Kept open: a connection opened per session (past QueuePool's default 5) costs a connect and
+        # its PRAGMAs each time, and the server's HTTP, listener and outbox threads use dozens.
+        pooling = (
+            {} if make_url(url).database in (None, "", ":memory:") else {"pool_size": 16, "max_overflow": 32}
+        )
+        engine = create_engine(url, connect_args=connect_args, **pooling)
         gate = WriteGate.for_file(str(engine.url.database or ""))
 
         def on_connect(dbapi_connection: Any, record: Any) -> None:

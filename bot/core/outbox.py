@@ -185,7 +185,7 @@ def enqueue(
         pending_key=f"{team_id}:{coalesce}" if coalesce else None,
         due_at=now + delay if delay else None,
     )
-    deps.outbox.wake_after(session)
+    deps.outbox.wake_after(session, None if delay else ((team_id, channel) if channel else ()))
     return effect_id
 
 
@@ -222,6 +222,7 @@ class Outbox:
     _in_flight: set[int] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _next_wake: datetime | None = None  # when a conversation waiting for its pace may speak again
+    _held: dict[tuple[str, str], datetime] = field(default_factory=dict)  # waiting conversations
     _empty_at: float = 0.0  # time.monotonic() of this process's last pass that found nothing
 
     # -- waking ---------------------------------------------------------------------------------------
@@ -229,13 +230,39 @@ class Outbox:
     def wake(self) -> None:
         self._wake.set()
 
-    def wake_after(self, session: Session) -> None:
-        """Wake the workers once `session`'s transaction has committed (no effect is seen before)."""
+    def wake_after(self, session: Session, conversation: tuple[str, str] | tuple[()] | None = ()) -> None:
+        """Wake the workers once `session`'s transaction has committed (no effect is seen before),
+        unless nothing it stored can be delivered before they look anyway. `conversation`: the
+        (team, channel) an effect is paced in; () for one that is not paced; None for one delayed."""
         from sqlalchemy import event
 
-        if not session.info.get("outbox_wake"):
-            session.info["outbox_wake"] = True
-            event.listen(session, "after_commit", lambda _s: self.wake(), once=True)
+        stored: list[tuple[str, str] | tuple[()] | None] | None = session.info.get("outbox_wake")
+        if stored is None:
+            stored = session.info["outbox_wake"] = []
+
+            def committed(_session: Session) -> None:
+                self._committed(session.info.pop("outbox_wake", []))
+
+            event.listen(session, "after_commit", committed, once=True)
+        stored.append(conversation)
+
+    def _committed(self, stored: list[tuple[str, str] | tuple[()] | None]) -> None:
+        """Under load every commit stores effects, hundreds a second, mostly posts into channels that
+        wait for their pace: waking the workers for those costs a look at the outbox each and finds
+        nothing. They are skipped when the workers will look at or before that conversation's turn
+        anyway; a delayed effect is found by the poll."""
+        now = self.deps.clock.now()
+        with self._lock:
+            looks_at = self._next_wake
+            for conversation in stored:
+                if conversation is None:
+                    continue
+                opens = self._held.get(conversation) if conversation else None
+                if opens is None or looks_at is None or not now < looks_at <= opens:
+                    break
+            else:
+                return
+        self.wake()
 
     # -- one pass -------------------------------------------------------------------------------------
 
@@ -245,9 +272,11 @@ class Outbox:
         with self._lock:
             busy = frozenset(self._in_flight)
         with self.deps.db.read_session() as session:
-            due, self._next_wake = store.claimable(session, now, busy)
-            if not due:
-                return 0
+            looked = store.claimable(session, now, busy)
+        with self._lock:
+            self._next_wake, self._held = looked.opens, dict(looked.held)
+        if not looked.due:
+            return 0
         with self.deps.db.session() as session:
             claimed = store.claim(
                 session,
@@ -258,6 +287,10 @@ class Outbox:
                 pace=self.pace,
                 busy=busy,
             )
+        with self._lock:
+            for item in claimed:
+                if item.channel_key:  # its conversation waits for its pace from now on
+                    self._held[(item.team_id, item.channel_key)] = now + self.pace
         for item in claimed:
             if self._stopping.is_set():
                 with self.deps.db.session() as session:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -132,9 +132,15 @@ def _claimable_conditions(now: datetime, busy: frozenset[int], waiting: _Waiting
     return conditions
 
 
-def claimable(
-    session: Session, now: datetime, busy: frozenset[int] = frozenset()
-) -> tuple[bool, datetime | None]:
+class Looked(NamedTuple):
+    """What a look at the outbox found (`claimable`)."""
+
+    due: bool  # something may be claimed now
+    opens: datetime | None  # when the first waiting conversation with something due may speak
+    held: Mapping[tuple[str, str], datetime]  # every waiting conversation, and until when
+
+
+def claimable(session: Session, now: datetime, busy: frozenset[int] = frozenset()) -> Looked:
     """Whether anything could be claimed now (due, and not in a conversation whose pace says wait),
     and when the first waiting conversation may speak again. Reads only: on SQLite they take no
     write lock, so workers asking while hundreds of posts wait for their channels' pace cost the
@@ -142,9 +148,9 @@ def claimable(
     waiting = _Waiting.read(session, now)
     query = select(OutboxEffect.id).where(*_claimable_conditions(now, busy, waiting)).limit(1)
     if session.scalar(query) is not None:
-        return True, waiting.opens
+        return Looked(True, waiting.opens, waiting.next_at)
     if not waiting.keys:
-        return False, None
+        return Looked(False, None, {})
     # Only a waiting conversation with something due is worth waking for: a channel that just got
     # its post and has nothing more to say must not wake the workers a second later.
     rows = session.execute(
@@ -154,7 +160,7 @@ def claimable(
     ).all()
     due_keys = {(str(team), str(key)) for team, key in rows} & waiting.keys
     opens = min((waiting.next_at[key] for key in due_keys), default=None)
-    return False, opens
+    return Looked(False, opens, waiting.next_at)
 
 
 def claim(

@@ -224,7 +224,7 @@ def test_workers_waiting_for_a_pace_neither_claim_nor_oversleep(deps: Deps) -> N
     assert [d[1]["n"] for d in delivered] == [0]
     with deps.db.read_session() as session:
         # Two effects are due, but their conversation must wait: nothing to claim, so no write.
-        assert store.claimable(session, clock.now()) == (False, NOW + outbox.PACE)
+        assert store.claimable(session, clock.now())[:2] == (False, NOW + outbox.PACE)
     clock.advance(timedelta(milliseconds=700))
     assert deps.outbox.deliver_due() == 0
     # The worker sleeps until the pace opens (0.3 s), not a whole poll.
@@ -236,7 +236,7 @@ def test_workers_waiting_for_a_pace_neither_claim_nor_oversleep(deps: Deps) -> N
     assert [d[1]["n"] for d in delivered] == [0, 9]
     with deps.db.read_session() as session:
         # C2 waits for its pace too, but has nothing more to say: only C1's pace is worth waking for.
-        assert store.claimable(session, clock.now()) == (False, NOW + outbox.PACE)
+        assert store.claimable(session, clock.now())[:2] == (False, NOW + outbox.PACE)
     clock.advance(timedelta(milliseconds=400))
     deps.outbox.drain()
     assert [d[1]["n"] for d in delivered] == [0, 9, 1]
@@ -246,7 +246,7 @@ def test_a_channel_with_nothing_more_to_say_wakes_nobody(deps: Deps) -> None:
     put(deps)
     deps.outbox.drain()
     with deps.db.read_session() as session:
-        assert store.claimable(session, deps.clock.now()) == (False, None)
+        assert store.claimable(session, deps.clock.now())[:2] == (False, None)
     assert deps.outbox._idle_wait() == outbox.POLL_SECONDS
 
 
@@ -329,3 +329,32 @@ def test_the_outbox_command_prints_the_report_and_fails_when_something_was_lost(
     assert (
         f"#{effect_id} test.post team T1 in C1: failed after 1 attempt(s)" in out and "not_in_channel" in out
     )
+
+
+def test_a_commit_wakes_the_workers_only_for_what_they_would_not_look_at_in_time(deps: Deps) -> None:
+    clock = deps.clock
+    assert isinstance(clock, FakeClock)
+    woken = deps.outbox._wake
+    put(deps, n=0)
+    put(deps, n=1)
+    deps.outbox.drain()  # C1 speaks once; its second post waits for the pace, the workers with it
+    assert [d[1]["n"] for d in delivered] == [0]
+    woken.clear()
+    put(deps, n=2)
+    assert not woken.is_set(), "C1 may not speak before the workers' next look: nobody is woken"
+    put(deps, channel="C2", n=3)
+    assert woken.is_set(), "C2 may speak at once"
+    woken.clear()
+    put(deps, channel=None, n=4)
+    assert woken.is_set(), "an effect that is not paced is delivered at once"
+    woken.clear()
+    clock.advance(outbox.PACE)
+    put(deps, n=5)
+    assert woken.is_set(), "past the look the workers planned, a commit wakes them as before"
+    woken.clear()
+    deps.outbox.drain()
+    assert sorted(d[1]["n"] for d in delivered) == [0, 1, 3, 4]
+    for _ in range(2):  # C1 says its last two one pace apart
+        clock.advance(outbox.PACE)
+        deps.outbox.drain()
+    assert sorted(d[1]["n"] for d in delivered) == [0, 1, 2, 3, 4, 5], "nothing skipped is lost"
