@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ from bot.core.i18n import translator
 from bot.core.outbox import Delivered, Effect, Permanent
 from bot.core.slack import Conversation
 from bot.lessons import service, views, visibility, voting
-from bot.lessons.data import Placement
+from bot.lessons.data import LessonCard, Placement
 from bot.lessons.views import lesson_message
 from storage.lessons.visibility import AUTHOR, PENDING
 
@@ -168,13 +168,33 @@ def _tell(
         )
 
 
-def _placement(deps: Deps, team_id: str, lesson_id: int, only_me: bool) -> Placement:
-    """The lesson's placement, asking Slack when it is still pending."""
+@dataclass(frozen=True)
+class _Stored:
+    """What a publication needs of the stored lesson, read once."""
+
+    placement: Placement
+    message_ts: str | None
+    channel_id: str | None
+    created_at: datetime
+    card: LessonCard
+
+
+def _stored(deps: Deps, team_id: str, lesson_id: int) -> _Stored:
     with deps.db.read_session() as session:
         lesson = service.get_lesson(session, team_id, lesson_id)
         if lesson is None:
             raise Permanent("lesson_gone")
-        current = Placement(lesson.visibility, lesson.channel_id, Conversation.UNKNOWN)
+        return _Stored(
+            Placement(lesson.visibility, lesson.channel_id, Conversation.UNKNOWN),
+            lesson.message_ts,
+            lesson.channel_id,
+            lesson.created_at,
+            service.card_of(lesson, voting.counts(session, lesson_id)),
+        )
+
+
+def _placement(deps: Deps, team_id: str, lesson_id: int, only_me: bool, current: Placement) -> Placement:
+    """The lesson's placement, asking Slack when it is still pending."""
     if current.visibility != PENDING:
         return current
     placement = visibility.place(deps.slack, team_id, current.channel_id, only_me=only_me)
@@ -190,7 +210,8 @@ def _deliver_publish(deps: Deps, effect: Effect) -> Delivered:
     notify = _notify_of(p)
     tr = translator(notify.language)
     anonymous = bool(p.get("anonymous"))
-    placement = _placement(deps, effect.team_id, lesson_id, bool(p.get("only_me")))
+    stored = _stored(deps, effect.team_id, lesson_id)
+    placement = _placement(deps, effect.team_id, lesson_id, bool(p.get("only_me")), stored.placement)
     post_in = p.get("post_in")
     target = placement.channel_id if post_in == SHARED_IN else post_in
     if (
@@ -206,7 +227,7 @@ def _deliver_publish(deps: Deps, effect: Effect) -> Delivered:
         target = None  # a private note (or the DM with the app): not posted
     # Where Slack still cannot say (PENDING) it is posted all the same: the conversation's members see
     # it there anyway; who may find it by search waits for Slack's answer (settle_pending).
-    posted = _post(deps, effect, lesson_id, target) if isinstance(target, str) and target else None
+    posted = _post(deps, effect, lesson_id, target, stored) if isinstance(target, str) and target else None
     note: str | None = None
     if target and post_in != SHARED_IN:
         # Posted in a channel its author picked: who can find it now follows that channel.
@@ -232,16 +253,11 @@ def _deliver_publish(deps: Deps, effect: Effect) -> Delivered:
     return Delivered({"ts": posted[0], "channel": posted[1]} if posted else None, then=record)
 
 
-def _post(deps: Deps, effect: Effect, lesson_id: int, channel_id: str) -> tuple[str, str]:
+def _post(deps: Deps, effect: Effect, lesson_id: int, channel_id: str, stored: _Stored) -> tuple[str, str]:
     """Post the lesson in `channel_id` (or find its post, after a crash): (ts, channel)."""
-    with deps.db.read_session() as session:
-        lesson = service.get_lesson(session, effect.team_id, lesson_id)
-        if lesson is None:
-            raise Permanent("lesson_gone")
-        if lesson.message_ts and lesson.channel_id:
-            return str(lesson.message_ts), str(lesson.channel_id)  # an earlier attempt recorded it
-        created = lesson.created_at
-        card = service.card_of(lesson, voting.counts(session, lesson_id))
+    if stored.message_ts and stored.channel_id:
+        return stored.message_ts, stored.channel_id  # an earlier attempt recorded it
+    created, card = stored.created_at, stored.card
     # In a public channel the app posts without being a member (chat:write.public) but can only read
     # the channel back as one: join it, so that a retry can look for this post.
     deps.slack.ensure_member(effect.team_id, channel_id)

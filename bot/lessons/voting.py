@@ -57,11 +57,8 @@ def counts(session: Session, lesson_id: int) -> Counts:
 def _vote_row(
     session: Session, *, team_id: str, lesson_id: int, user_id: str, kind: str, now: datetime
 ) -> Vote | None:
-    """The person's vote of `kind`, locked; created (not yet counting) when missing. None when a
-    concurrent first vote created it meanwhile (that vote was this one's twin)."""
-    vote = queries.vote_for_update(session, lesson_id, user_id, kind)
-    if vote is not None:
-        return vote
+    """The person's vote of `kind`, which the caller found missing, created (not yet counting). None
+    when a concurrent first vote created it meanwhile (that vote was this one's twin)."""
     try:
         with session.begin_nested():
             vote = Vote(

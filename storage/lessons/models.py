@@ -34,9 +34,11 @@ class Lesson(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # What search finds the lesson by (storage.lessons.stemming): words, their ASCII folds and stems,
     # written on every insert and on every change of the searched fields (storage.lessons.search_index).
-    search_body: Mapped[str] = mapped_column(Text, default=search_index.body_default)
-    search_tags: Mapped[str] = mapped_column(Text, default=search_index.tags_default)
-    search_tails: Mapped[str] = mapped_column(Text, default=search_index.tails_default)
+    # Deferred: only search reads them (in SQL), and they are the widest columns of the row (~3 kB),
+    # which every load of a lesson (a post, a vote, a refresh) would otherwise fetch.
+    search_body: Mapped[str] = mapped_column(Text, default=search_index.body_default, deferred=True)
+    search_tags: Mapped[str] = mapped_column(Text, default=search_index.tags_default, deferred=True)
+    search_tails: Mapped[str] = mapped_column(Text, default=search_index.tails_default, deferred=True)
 
     tags: Mapped[list[LessonTag]] = relationship(
         back_populates="lesson", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"

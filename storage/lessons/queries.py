@@ -58,8 +58,11 @@ def vote_counts(session: Session, lesson_ids: Iterable[int]) -> dict[int, Counts
 
 
 def lesson(session: Session, team_id: str, lesson_id: int) -> Lesson | None:
-    """The team's lesson with this id, or None (another team's lesson is none of its business)."""
-    return session.scalar(select(Lesson).where(Lesson.team_id == team_id, Lesson.id == lesson_id))
+    """The team's lesson with this id, or None (another team's lesson is none of its business). From
+    the session's identity map when this transaction has it already (a vote reads it, then where
+    it was posted): no second SELECT of the row and its tags."""
+    found = session.get(Lesson, lesson_id)
+    return found if found is not None and found.team_id == team_id else None
 
 
 def lesson_at(session: Session, team_id: str, channel_id: str, message_ts: str) -> Lesson | None:
