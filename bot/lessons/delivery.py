@@ -242,9 +242,7 @@ def _deliver_publish(deps: Deps, effect: Effect) -> Delivered:
     def record(session: Session) -> None:
         """Where it was posted, who can find it now, and what its author hears: one transaction."""
         if posted is not None:
-            lesson = service.get_lesson(session, effect.team_id, lesson_id)
-            if lesson is not None and not lesson.message_ts:
-                service.record_message(session, lesson, posted[1], posted[0])
+            service.record_message(session, effect.team_id, lesson_id, posted[1], posted[0])
         if elsewhere is not None:
             service.set_placement(session, effect.team_id, lesson_id, elsewhere)
         if note is not None:

@@ -171,10 +171,9 @@ def get_lesson(session: Session, team_id: str, lesson_id: int) -> Lesson | None:
     return queries.lesson(session, team_id, lesson_id)
 
 
-def record_message(session: Session, lesson: Lesson, channel_id: str, message_ts: str) -> None:
-    lesson.channel_id = channel_id
-    lesson.message_ts = message_ts
-    session.flush()
+def record_message(session: Session, team_id: str, lesson_id: int, channel_id: str, message_ts: str) -> None:
+    """Where the lesson was posted (kept when an earlier post of it is recorded already)."""
+    queries.record_post(session, team_id, lesson_id, channel_id, message_ts)
 
 
 def find_by_message(session: Session, team_id: str, channel_id: str, message_ts: str) -> Lesson | None:

@@ -414,9 +414,11 @@ def test_posting_is_where_the_lesson_was_posted(db: Database) -> None:
     lesson_id = add(db)
     with db.session() as session:
         assert posting(session, T1, lesson_id) is None, "stored, not posted yet"
-        lesson = get_lesson(session, T1, lesson_id)
-        assert lesson is not None
-        record_message(session, lesson, "C9", "1700000000.000100")
+        record_message(session, T2, lesson_id, "C8", "1700000000.000099")  # another team's: nothing
+        assert posting(session, T1, lesson_id) is None
+        record_message(session, T1, lesson_id, "C9", "1700000000.000100")
+        assert posting(session, T1, lesson_id) == Posting("C9", "1700000000.000100")
+        record_message(session, T1, lesson_id, "C7", "1700000000.000200")  # a second post: the first stays
     with db.session() as session:
         assert posting(session, T1, lesson_id) == Posting("C9", "1700000000.000100")
         assert posting(session, T2, lesson_id) is None
