@@ -380,31 +380,20 @@ def _sqlite(
     session: Session, expression: str, scope: ColumnElement[bool], limit: int, candidate_limit: int | None
 ) -> list[tuple[int, float]]:
     matches = and_(_FTS.c.lessons_fts.op("MATCH")(bindparam("match")), scope)
-    params: dict[str, object] = {"match": expression}
-    if candidate_limit is not None:
-        # The newest N-th match the searcher may see: one walk down the match list from the newest rowid
-        # (FTS5 reads a doclist in rowid order cheaply), each lesson looked up by id; ranking then gets
-        # `rowid >= cutoff`, which FTS5 applies as a rowid range.
-        cutoff = session.scalar(
-            select(_FTS.c.rowid)
-            .select_from(_SQLITE_FROM)
-            .where(matches)
-            .order_by(_FTS.c.rowid.desc())
-            .limit(1)
-            .offset(candidate_limit - 1),
-            params,
-        )
-        if cutoff is not None:
-            matches = and_(matches, _FTS.c.rowid >= cutoff)
     score = (-func.bm25(_FTS.c.lessons_fts, literal_column(_BM25_WEIGHTS))).label("score")
+    candidates = select(_LESSONS.c.id, _LESSONS.c.created_at, score).select_from(_SQLITE_FROM).where(matches)
+    if candidate_limit is not None:
+        # The newest N matches the searcher may see, scored as they are found: FTS5 walks a doclist in
+        # rowid order cheaply, newest first, each lesson looked up by id; the best of those N win. One
+        # full-text query (it used to be two: one to find the N-th match's rowid, one to rank above it).
+        candidates = candidates.order_by(_FTS.c.rowid.desc()).limit(candidate_limit)
+    c = candidates.subquery("c")
     statement = (
-        select(_LESSONS.c.id, score)
-        .select_from(_SQLITE_FROM)
-        .where(matches)
-        .order_by(score.desc(), _LESSONS.c.created_at.desc(), _LESSONS.c.id.desc())
+        select(c.c.id, c.c.score)
+        .order_by(c.c.score.desc(), c.c.created_at.desc(), c.c.id.desc())
         .limit(limit)
     )
-    return [(int(row.id), float(row.score)) for row in session.execute(statement, params)]
+    return [(int(row.id), float(row.score)) for row in session.execute(statement, {"match": expression})]
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------------
