@@ -172,9 +172,8 @@ def _tell(
 class _Stored:
     """What a publication needs of the stored lesson, read once."""
 
-    placement: Placement
+    placement: Placement  # as stored: its channel is where the lesson was shared or posted
     message_ts: str | None
-    channel_id: str | None
     created_at: datetime
     card: LessonCard
 
@@ -187,7 +186,6 @@ def _stored(deps: Deps, team_id: str, lesson_id: int) -> _Stored:
         return _Stored(
             Placement(lesson.visibility, lesson.channel_id, Conversation.UNKNOWN),
             lesson.message_ts,
-            lesson.channel_id,
             lesson.created_at,
             service.card_of(lesson, voting.counts(session, lesson_id)),
         )
@@ -253,8 +251,8 @@ def _deliver_publish(deps: Deps, effect: Effect) -> Delivered:
 
 def _post(deps: Deps, effect: Effect, lesson_id: int, channel_id: str, stored: _Stored) -> tuple[str, str]:
     """Post the lesson in `channel_id` (or find its post, after a crash): (ts, channel)."""
-    if stored.message_ts and stored.channel_id:
-        return stored.message_ts, stored.channel_id  # an earlier attempt recorded it
+    if stored.message_ts and stored.placement.channel_id:
+        return stored.message_ts, stored.placement.channel_id  # an earlier attempt recorded it
     created, card = stored.created_at, stored.card
     # In a public channel the app posts without being a member (chat:write.public) but can only read
     # the channel back as one: join it, so that a retry can look for this post.

@@ -65,15 +65,14 @@ def lesson(session: Session, team_id: str, lesson_id: int) -> Lesson | None:
     return found if found is not None and found.team_id == team_id else None
 
 
-def record_post(session: Session, team_id: str, lesson_id: int, channel_id: str, message_ts: str) -> bool:
+def record_post(session: Session, team_id: str, lesson_id: int, channel_id: str, message_ts: str) -> None:
     """Where the lesson was posted, unless a post of it is recorded already: one UPDATE, no load of
-    the lesson. Whether it was recorded now."""
-    result = session.execute(
+    the lesson."""
+    session.execute(
         update(Lesson)
         .where(Lesson.team_id == team_id, Lesson.id == lesson_id, Lesson.message_ts.is_(None))
         .values(channel_id=channel_id, message_ts=message_ts)
     )
-    return rowcount(result) == 1
 
 
 def lesson_at(session: Session, team_id: str, channel_id: str, message_ts: str) -> Lesson | None:
