@@ -458,10 +458,12 @@ def _postgresql(
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
     params: dict[str, object] = {"tsquery": query, "limit": limit}
-    try:
-        return _postgresql_windows(session, team_id, params, scope, limit, candidate_limit)
-    finally:
-        session.execute(_AFTER_CANDIDATES)
+    found = _postgresql_windows(session, team_id, params, scope, limit, candidate_limit)
+    # Not in a `finally`: after a failed statement PostgreSQL refuses every other one until the
+    # rollback (which ends the settings with the transaction), and a reset there would hide the
+    # failure behind "current transaction is aborted".
+    session.execute(_AFTER_CANDIDATES)
+    return found
 
 
 def _candidates(session: Session, statement: Select[Any], params: dict[str, object]) -> list[Row[Any]]:

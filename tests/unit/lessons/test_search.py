@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import DBAPIError
 
+import storage.lessons.search as storage_search
 from bot.lessons.ids import SearchAction
 from bot.lessons.search import SEARCH_LIMIT, SearchHit, parse_query, query_terms, search_lessons
 from storage.db import Database
@@ -807,3 +809,22 @@ def test_postgresql_plans_each_search_for_its_own_words(db: Database) -> None:
     assert plans, "the candidates statements were prepared, as psycopg does after five runs"
     assert sum(generic for generic, _ in plans) == 0
     assert tuple(settings) == ("auto", "on")
+
+
+def test_a_failed_postgresql_search_statement_surfaces_as_itself(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A candidates statement that fails is the error the caller sees, not a later statement's
+    "current transaction is aborted" (PostgreSQL refuses everything after a failure until rollback)."""
+    if not db.is_postgresql:
+        pytest.skip("an aborted transaction is PostgreSQL's")
+    add(db, "Deploy on a friday")
+
+    def failing(*_args: Any, **_kwargs: Any) -> Any:
+        return select(text("no_such_column")).select_from(text("no_such_table"))
+
+    monkeypatch.setattr(storage_search, "_pg_candidates", failing)
+    with pytest.raises(DBAPIError) as raised, db.session() as session:
+        search_lesson_ids(session, T1, ["deploy"], candidate_limit=None)
+    assert "no_such_table" in str(raised.value)
+    assert "current transaction is aborted" not in str(raised.value)
