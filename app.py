@@ -38,7 +38,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 import handlers
 import scheduler
 from bot.core import effects as _effects  # noqa: F401  (registers the shared effect kinds)
-from bot.core import outbox
+from bot.core import outbox, server_log
 from bot.core.clock import Clock, SystemClock
 from bot.core.deps import Deps
 from bot.core.settings import ConfigError, Settings, load_settings
@@ -226,6 +226,7 @@ def serve(settings: Settings, *, scheduler_enabled: bool) -> int:
         else:
             from waitress import create_server
 
+            server_log.summarise_queue_warnings(HTTP_THREADS)
             server = create_server(
                 make_wsgi(app, db, settings.signing_secret or ""),
                 host="0.0.0.0",

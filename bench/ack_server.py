@@ -69,7 +69,11 @@ FACTORIES: dict[str, Callable[[], WSGIApplication]] = {"erfaring": erfaring_wsgi
 def run_waitress(factory: Callable[[], WSGIApplication], port: int, threads: int) -> None:
     from waitress import serve
 
-    # As app.serve does it (same thread count), but bound to loopback only.
+    # As app.serve does it (same thread count, waitress's queue warnings summarised), but bound to
+    # loopback only; for both apps alike.
+    from bot.core.server_log import summarise_queue_warnings
+
+    summarise_queue_warnings(threads)
     serve(factory(), host=HOST, port=port, threads=threads, ident="erfaring")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import urllib.request
@@ -122,6 +123,10 @@ def test_serve_starts_a_production_server_with_healthz_and_signed_events(
     ):
         time.sleep(0.05)
     assert any("Served by a real server" in m.text for m in ws.standin.messages(ws.channel_id("general")))
+    # waitress's per-request "Task queue depth" warnings are summarised (bot.core.server_log).
+    from bot.core.server_log import WAITRESS_QUEUE, QueueWarnings
+
+    assert any(isinstance(f, QueueWarnings) for f in logging.getLogger(WAITRESS_QUEUE).filters)
 
 
 def test_serve_uses_socket_mode_when_an_app_token_is_set(
