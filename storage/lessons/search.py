@@ -84,12 +84,15 @@ _LESSONS = Lesson.__table__
 _VECTOR: ColumnElement[Any] = literal_column("lessons.search_vector")
 # One round trip each way: the candidates statements' settings, local to the transaction (why each:
 # `_candidates`), and back to the defaults for what the request runs after the search.
+INDEX_TUPLE_COST = "0.1"  # PostgreSQL's default is 0.005 (`_candidates` says why)
 _FOR_CANDIDATES = text(
     "SELECT set_config('enable_indexscan', 'off', true), "
-    "set_config('plan_cache_mode', 'force_custom_plan', true)"
+    "set_config('plan_cache_mode', 'force_custom_plan', true), "
+    f"set_config('cpu_index_tuple_cost', '{INDEX_TUPLE_COST}', true)"
 )
 _AFTER_CANDIDATES = text(
-    "SELECT set_config('enable_indexscan', 'on', true), set_config('plan_cache_mode', 'auto', true)"
+    "SELECT set_config('enable_indexscan', 'on', true), set_config('plan_cache_mode', 'auto', true), "
+    "set_config('cpu_index_tuple_cost', '0.005', true)"
 )
 _TSQUERY = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("tsquery"))
 
@@ -475,7 +478,15 @@ def _candidates(session: Session, statement: Select[Any], params: dict[str, obje
     And each execution is planned for its own values. psycopg prepares a statement the sixth time a
     connection runs it, and PostgreSQL then settles on a generic plan, made without knowing the
     tsquery or the id window: for `testing` that plan took 18 ms where the plan for its values took
-    4.5 (one statement run 12 times on one connection); planning costs ~0.2 ms."""
+    4.5 (one statement run 12 times on one connection); planning costs ~0.2 ms.
+
+    And index tuples are priced at 0.1, not PostgreSQL's 0.005 (a two-hundredth of a page read). At
+    the default the planner thinks a bitmap over a workspace's 33,000 visibility entries nearly free
+    and ANDs it into every search, rare words included: 2.5-2.9 ms measured, most of a rare word's
+    3.6 ms. Priced as they cost, it ANDs the GIN bitmap with the (team_id, id) window instead, or
+    none, and checks visibility on the rows it fetches anyway: on the 100k benchmark's 210
+    candidates statements (docs/benchmarks-search.md) 12-16% less in all, the 34 rare words
+    178-192 -> 55-72 ms; 0.2 and above start to price GIN out of common words (x1.5-4)."""
     session.execute(_FOR_CANDIDATES)
     return list(session.execute(statement, params))
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, event, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 import storage.lessons.search as storage_search
@@ -789,26 +789,43 @@ def test_a_more_value_that_is_not_ours_is_ignored(value: str) -> None:
 def test_postgresql_plans_each_search_for_its_own_words(db: Database) -> None:
     """psycopg prepares a statement the sixth time a connection runs it, and PostgreSQL then settles on
     a generic plan, made without the tsquery or the id window (4x slower for a common word). A search
-    has every candidates statement planned for its values, and leaves the settings as it found them."""
+    has every candidates statement planned for its values, with index tuples priced as what they cost
+    (`storage_search._candidates`), and leaves the settings as it found them."""
     if not db.is_postgresql:
         pytest.skip("prepared statements and plan caching are PostgreSQL's")
     for n in range(40):
         add(db, f"Deploy lesson {n}", tags=["deploy"] if n % 3 == 0 else [])
-    with db.session() as session:
-        for query in ["deploy", "lesson", "deploy lesson", "dep"] * 4:
-            assert search_lesson_ids(session, T1, query.split(), candidate_limit=8)
-        plans = session.execute(
-            text(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
-                "WHERE statement LIKE '%ts_rank%'"
-            )
-        ).all()
-        settings = session.execute(
-            text("SELECT current_setting('plan_cache_mode'), current_setting('enable_indexscan')")
-        ).one()
+    seen: list[tuple[str, ...]] = []
+
+    def settings_of(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if "ts_rank(" in statement:  # a candidates statement: what it was planned with
+            row = cursor.connection.execute(SETTINGS.text).fetchone()
+            seen.append(tuple(row))
+
+    event.listen(db.engine, "after_cursor_execute", settings_of)
+    try:
+        with db.session() as session:
+            for query in ["deploy", "lesson", "deploy lesson", "dep"] * 4:
+                assert search_lesson_ids(session, T1, query.split(), candidate_limit=8)
+            plans = session.execute(
+                text(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                    "WHERE statement LIKE '%ts_rank%'"
+                )
+            ).all()
+            after = session.execute(SETTINGS).one()
+    finally:
+        event.remove(db.engine, "after_cursor_execute", settings_of)
     assert plans, "the candidates statements were prepared, as psycopg does after five runs"
     assert sum(generic for generic, _ in plans) == 0
-    assert tuple(settings) == ("auto", "on")
+    assert seen and set(seen) == {("force_custom_plan", "off", storage_search.INDEX_TUPLE_COST)}
+    assert tuple(after) == ("auto", "on", "0.005")
+
+
+SETTINGS = text(
+    "SELECT current_setting('plan_cache_mode'), current_setting('enable_indexscan'), "
+    "current_setting('cpu_index_tuple_cost')"
+)
 
 
 def test_a_failed_postgresql_search_statement_surfaces_as_itself(
