@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import rowcount
@@ -34,6 +34,19 @@ def source_kind(kind: str, source: str) -> str:
     return f"{kind}:{source}"
 
 
+# Built once: every search result, digest and Home asks for counts, and building the statement and its
+# cache key each time cost as much as running it (the ids are an expanding parameter).
+_VOTE_COUNTS = (
+    select(Vote.lesson_id, Vote.kind, func.count())
+    .where(
+        Vote.lesson_id.in_(bindparam("ids", expanding=True)),
+        Vote.kind.in_((USEFUL, APPLIED)),
+        Vote.active.is_(True),
+    )
+    .group_by(Vote.lesson_id, Vote.kind)
+)
+
+
 def vote_counts(session: Session, lesson_ids: Iterable[int]) -> dict[int, Counts]:
     """Active useful/applied votes per lesson: the one vote-count query. Every id asked for is in the
     answer (Counts() when it has no votes). Looked up by lesson id only: the ids' lessons were already
@@ -43,11 +56,7 @@ def vote_counts(session: Session, lesson_ids: Iterable[int]) -> dict[int, Counts
     if not ids:
         return {}
     found: dict[int, dict[str, int]] = {}
-    for lesson_id, kind, n in session.execute(
-        select(Vote.lesson_id, Vote.kind, func.count())
-        .where(Vote.lesson_id.in_(ids), Vote.kind.in_((USEFUL, APPLIED)), Vote.active.is_(True))
-        .group_by(Vote.lesson_id, Vote.kind)
-    ):
+    for lesson_id, kind, n in session.execute(_VOTE_COUNTS, {"ids": ids}):
         found.setdefault(int(lesson_id), {})[str(kind)] = int(n)
     return {
         lesson_id: Counts(

@@ -23,6 +23,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -52,7 +53,7 @@ from sqlalchemy.sql.selectable import Join
 
 from storage.lessons import stemming
 from storage.lessons.models import Lesson
-from storage.lessons.visibility import Audience, visible
+from storage.lessons.visibility import Audience, visible_template, visible_values
 
 MAX_TERMS = 8
 MAX_TERM_LENGTH = stemming.MAX_WORD
@@ -277,23 +278,60 @@ class Filters:
         """A filter that makes sense without words: in: or from:."""
         return self.channel_id is not None or bool(self.author_ids)
 
-    def clause(self) -> ColumnElement[bool]:
-        conditions: list[ColumnElement[bool]] = []
+    def values(self) -> tuple[tuple[bool, bool], dict[str, object]]:
+        """Which filters apply, and their values for `_filtered(shape)`."""
+        values: dict[str, object] = {}
         if self.channel_id is not None:
-            conditions.append(Lesson.channel_id == self.channel_id)
+            values["filter_channel"] = self.channel_id
         if self.author_ids:
-            authors = sorted(set(self.author_ids))
-            conditions.append(and_(Lesson.author_id.in_(authors), Lesson.anonymous.is_(False)))
-        return and_(true(), *conditions)
+            values["filter_authors"] = sorted(set(self.author_ids))
+        return (self.channel_id is not None, bool(self.author_ids)), values
 
 
-def _scope(team_id: str, audience: Audience | None, filters: Filters) -> ColumnElement[bool]:
+def _filtered(shape: tuple[bool, bool]) -> ColumnElement[bool]:
+    channel, authors = shape
+    conditions: list[ColumnElement[bool]] = []
+    if channel:
+        conditions.append(Lesson.channel_id == bindparam("filter_channel"))
+    if authors:
+        in_authors = Lesson.author_id.in_(bindparam("filter_authors", expanding=True))
+        conditions.append(and_(in_authors, Lesson.anonymous.is_(False)))
+    return and_(true(), *conditions)
+
+
+# Which lessons a search may rank: the shape of its audience (None: the whole team) and of its filters.
+ScopeShape = tuple[tuple[bool, bool] | None, tuple[bool, bool]]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The team's lessons an audience may see, narrowed by filters, as the shape of the clause and its
+    values. Every statement of a search is built once per shape (`functools.cache` below) and run with
+    the values: building each statement and its cache key per search cost as much as the statements
+    took to run. Every value is a required parameter, so a statement never runs with another
+    search's values."""
+
+    shape: ScopeShape
+    values: dict[str, object]
+
+
+def _scope(team_id: str, audience: Audience | None, filters: Filters) -> _Scope:
     """The team's lessons the audience may see, narrowed by the filters. `audience` None: every
     lesson of the team (benchmarks and tests of ranking only; nothing shown to a person passes None)."""
     if audience is not None and audience.team_id != team_id:
         raise ValueError("the audience is of another workspace")
-    seen = visible(audience) if audience is not None else Lesson.team_id == team_id
-    return and_(seen, filters.clause())
+    filter_shape, filter_values = filters.values()
+    if audience is None:
+        return _Scope((None, filter_shape), {"visible_team": team_id, **filter_values})
+    audience_shape, audience_values = visible_values(audience)
+    return _Scope((audience_shape, filter_shape), {**audience_values, **filter_values})
+
+
+@cache
+def _clause(shape: ScopeShape) -> ColumnElement[bool]:
+    audience, filters = shape
+    seen = visible_template(audience) if audience is not None else Lesson.team_id == bindparam("visible_team")
+    return and_(seen, _filtered(filters))
 
 
 @dataclass(frozen=True)
@@ -364,9 +402,22 @@ def search_lesson_ids(
     return [(hit.lesson_id, hit.score) for hit in found]
 
 
-def _newest(session: Session, scope: ColumnElement[bool], limit: int, offset: int) -> list[Ranked]:
-    statement = select(Lesson.id).where(scope).order_by(Lesson.id.desc()).limit(limit).offset(offset)
-    return [Ranked(int(lesson_id), 0.0) for lesson_id in session.scalars(statement)]
+def _newest(session: Session, scope: _Scope, limit: int, offset: int) -> list[Ranked]:
+    params = {**scope.values, "limit": limit, "offset": offset}
+    return [
+        Ranked(int(lesson_id), 0.0) for lesson_id in session.scalars(_newest_statement(scope.shape), params)
+    ]
+
+
+@cache
+def _newest_statement(shape: ScopeShape) -> Select[Any]:
+    return (
+        select(Lesson.id)
+        .where(_clause(shape))
+        .order_by(Lesson.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
 
 
 def _ranked(
@@ -374,7 +425,7 @@ def _ranked(
     team_id: str,
     match: Match,
     any_of: bool,
-    scope: ColumnElement[bool],
+    scope: _Scope,
     limit: int,
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
@@ -387,23 +438,29 @@ def _ranked(
 
 
 def _sqlite(
-    session: Session, expression: str, scope: ColumnElement[bool], limit: int, candidate_limit: int | None
+    session: Session, expression: str, scope: _Scope, limit: int, candidate_limit: int | None
 ) -> list[tuple[int, float]]:
-    matches = and_(_FTS.c.lessons_fts.op("MATCH")(bindparam("match")), scope)
+    params = {**scope.values, "match": expression, "limit": limit, "candidates": candidate_limit}
+    statement = _sqlite_statement(scope.shape, capped=candidate_limit is not None)
+    return [(int(row.id), float(row.score)) for row in session.execute(statement, params)]
+
+
+@cache
+def _sqlite_statement(shape: ScopeShape, *, capped: bool) -> Select[Any]:
+    matches = and_(_FTS.c.lessons_fts.op("MATCH")(bindparam("match")), _clause(shape))
     score = (-func.bm25(_FTS.c.lessons_fts, literal_column(_BM25_WEIGHTS))).label("score")
     candidates = select(_LESSONS.c.id, _LESSONS.c.created_at, score).select_from(_SQLITE_FROM).where(matches)
-    if candidate_limit is not None:
+    if capped:
         # The newest N matches the searcher may see, scored as they are found: FTS5 walks a doclist in
         # rowid order cheaply, newest first, each lesson looked up by id; the best of those N win. One
         # full-text query (it used to be two: one to find the N-th match's rowid, one to rank above it).
-        candidates = candidates.order_by(_FTS.c.rowid.desc()).limit(candidate_limit)
+        candidates = candidates.order_by(_FTS.c.rowid.desc()).limit(bindparam("candidates"))
     c = candidates.subquery("c")
-    statement = (
+    return (
         select(c.c.id, c.c.score)
         .order_by(c.c.score.desc(), c.c.created_at.desc(), c.c.id.desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    return [(int(row.id), float(row.score)) for row in session.execute(statement, {"match": expression})]
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------------
@@ -432,8 +489,9 @@ class _Window:
     found: int = 0
 
 
-def _pg_candidates(scope: ColumnElement[bool], *, window: bool, newest: bool) -> Select[Any]:
-    conditions = [scope, _VECTOR.op("@@")(_TSQUERY)]
+@cache
+def _pg_candidates(shape: ScopeShape, *, window: bool, newest: bool) -> Select[Any]:
+    conditions = [_clause(shape), _VECTOR.op("@@")(_TSQUERY)]
     if window:
         conditions += [Lesson.id > bindparam("low"), Lesson.id <= bindparam("high")]
     inner = select(Lesson.id, Lesson.created_at, func.ts_rank(_VECTOR, _TSQUERY).label("score")).where(
@@ -456,11 +514,11 @@ def _postgresql(
     session: Session,
     team_id: str,
     query: str,
-    scope: ColumnElement[bool],
+    scope: _Scope,
     limit: int,
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
-    params: dict[str, object] = {"tsquery": query, "limit": limit}
+    params: dict[str, object] = {**scope.values, "tsquery": query, "limit": limit}
     found = _postgresql_windows(session, team_id, params, scope, limit, candidate_limit)
     # Not in a `finally`: after a failed statement PostgreSQL refuses every other one until the
     # rollback (which ends the settings with the transaction), and a reset there would hide the
@@ -495,34 +553,17 @@ def _postgresql_windows(
     session: Session,
     team_id: str,
     params: dict[str, object],
-    scope: ColumnElement[bool],
+    scope: _Scope,
     limit: int,
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
     if candidate_limit is None:
-        return _best(_candidates(session, _pg_candidates(scope, window=False, newest=False), params), limit)
+        statement = _pg_candidates(scope.shape, window=False, newest=False)
+        return _best(_candidates(session, statement, params), limit)
     sample = math.ceil(candidate_limit * SAMPLE_PER_CANDIDATE)
-    # The team's newest lessons, and which of them the searcher may see and match: how dense the
-    # matches are among the newest ids.
-    recent_rows = (
-        select(Lesson.id, _VECTOR.label("search_vector"), scope.label("seen"))
-        .where(Lesson.team_id == bindparam("team_id"))
-        .order_by(Lesson.id.desc())
-        .limit(bindparam("sample"))
-        .subquery("r")
-    )
-    # Index scans are on here: `_postgresql` turns them back on after every candidates statement.
-    recent = session.execute(
-        select(
-            func.count().label("walked"),
-            func.min(recent_rows.c.id).label("oldest"),
-            func.max(recent_rows.c.id).label("newest"),
-            func.count()
-            .filter(and_(recent_rows.c.seen, recent_rows.c.search_vector.op("@@")(_TSQUERY)))
-            .label("matches"),
-        ),
-        {**params, "sample": sample, "team_id": team_id},
-    ).one()
+    # How dense the matches are among the team's newest ids. Index scans are on here: `_postgresql`
+    # turns them back on after every candidates statement.
+    recent = session.execute(_pg_sample(scope.shape), {**params, "sample": sample, "team_id": team_id}).one()
     if not recent.walked:
         return []
     ranked: list[Row[Any]] = []
@@ -536,14 +577,36 @@ def _postgresql_windows(
         if low <= high * (1 - MOST_OF_THE_REST):
             break
         window = {"low": low, "high": high, "candidates": candidate_limit - found}
-        rows = _candidates(session, _pg_candidates(scope, window=True, newest=True), {**params, **window})
+        statement = _pg_candidates(scope.shape, window=True, newest=True)
+        rows = _candidates(session, statement, {**params, **window})
         ranked += rows
         found += int(rows[0].matches) if rows else 0
         if found >= candidate_limit:
             return _best(ranked, limit)
         high, density = low, found / (newest - low)
-    statement = _pg_candidates(scope, window=False, newest=True)
+    statement = _pg_candidates(scope.shape, window=False, newest=True)
     return _best(_candidates(session, statement, {**params, "candidates": candidate_limit}), limit)
+
+
+@cache
+def _pg_sample(shape: ScopeShape) -> Select[int, Any, Any, int]:
+    """The team's newest lessons, and which of them the searcher may see and match: how dense the
+    matches are among the newest ids."""
+    recent_rows = (
+        select(Lesson.id, _VECTOR.label("search_vector"), _clause(shape).label("seen"))
+        .where(Lesson.team_id == bindparam("team_id"))
+        .order_by(Lesson.id.desc())
+        .limit(bindparam("sample"))
+        .subquery("r")
+    )
+    return select(
+        func.count().label("walked"),
+        func.min(recent_rows.c.id).label("oldest"),
+        func.max(recent_rows.c.id).label("newest"),
+        func.count()
+        .filter(and_(recent_rows.c.seen, recent_rows.c.search_vector.op("@@")(_TSQUERY)))
+        .label("matches"),
+    )
 
 
 def _best(rows: list[Row[Any]], limit: int) -> list[tuple[int, float]]:
@@ -568,25 +631,29 @@ class ResultRow:
     created_at: datetime
 
 
+# Built once (the ids are an expanding parameter): building it and its cache key per search cost as
+# much as running it.
+_RESULT_ROWS = select(
+    Lesson.id,
+    Lesson.team_id,
+    Lesson.text,
+    Lesson.tags_text,
+    Lesson.anonymous,
+    Lesson.author_id,
+    Lesson.channel_id,
+    Lesson.message_ts,
+    Lesson.source_link,
+    Lesson.visibility,
+    Lesson.created_at,
+).where(Lesson.id.in_(bindparam("ids", expanding=True)))
+
+
 def result_rows(session: Session, lesson_ids: Sequence[int]) -> dict[int, ResultRow]:
     """The lessons with these ids by id, whichever team they belong to: the caller checks the team.
     By lesson id only: with team_id in the WHERE clause SQLite picks the team index and walks every
     lesson of the team. Plain columns: one query, no selectin load of LessonTag."""
     if not lesson_ids:
         return {}
-    statement = select(
-        Lesson.id,
-        Lesson.team_id,
-        Lesson.text,
-        Lesson.tags_text,
-        Lesson.anonymous,
-        Lesson.author_id,
-        Lesson.channel_id,
-        Lesson.message_ts,
-        Lesson.source_link,
-        Lesson.visibility,
-        Lesson.created_at,
-    ).where(Lesson.id.in_(list(lesson_ids)))
     return {
         int(row.id): ResultRow(
             id=int(row.id),
@@ -601,7 +668,7 @@ def result_rows(session: Session, lesson_ids: Sequence[int]) -> dict[int, Result
             visibility=row.visibility,
             created_at=row.created_at,
         )
-        for row in session.execute(statement)
+        for row in session.execute(_RESULT_ROWS, {"ids": list(lesson_ids)})
     }
 
 

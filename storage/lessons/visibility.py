@@ -16,8 +16,9 @@ a mentee, App Home and exports all filter with `visible()`. Nothing else decides
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_
 
 from storage.lessons.models import Lesson
 
@@ -53,9 +54,43 @@ class Audience:
 
 def visible(audience: Audience) -> ColumnElement[bool]:
     """The lessons `audience` may see (of its workspace): the one rule."""
-    shared = Lesson.visibility == CHANNEL
-    in_channel = (
-        and_(shared, Lesson.channel_id.in_(sorted(audience.channels))) if audience.channels else false()
+    return _rule(audience.team_id, sorted(audience.channels) or None, audience.author_hash or None)
+
+
+# Which parts of the rule an audience needs: (private conversations, an author hash).
+Shape = tuple[bool, bool]
+
+
+def visible_values(audience: Audience) -> tuple[Shape, dict[str, object]]:
+    """The audience's shape and its values for `visible_template(shape)`."""
+    values: dict[str, object] = {"visible_team": audience.team_id}
+    if audience.channels:
+        values["visible_channels"] = sorted(audience.channels)
+    if audience.author_hash:
+        values["visible_author"] = audience.author_hash
+    return (bool(audience.channels), bool(audience.author_hash)), values
+
+
+def visible_template(shape: Shape) -> ColumnElement[bool]:
+    """The same rule with its values as parameters, supplied at each run by `visible_values`: for a
+    statement built once per shape and run for every searcher (storage.lessons.search). Every
+    parameter is required, so a statement run without an audience's values fails; it never falls back
+    to another audience's."""
+    channels, own = shape
+    return _rule(
+        bindparam("visible_team"),
+        bindparam("visible_channels", expanding=True) if channels else None,
+        bindparam("visible_author") if own else None,
     )
-    own = Lesson.author_hash == audience.author_hash if audience.author_hash else false()
-    return and_(Lesson.team_id == audience.team_id, or_(Lesson.visibility == WORKSPACE, in_channel, own))
+
+
+def _rule(team: Any, channels: Any | None, author_hash: Any | None) -> ColumnElement[bool]:
+    """Its workspace's lessons shared in public, in one of `channels` (private conversations the
+    audience is in) or written by `author_hash`."""
+    in_channel = (
+        and_(Lesson.visibility == CHANNEL, Lesson.channel_id.in_(channels))
+        if channels is not None
+        else false()
+    )
+    own = Lesson.author_hash == author_hash if author_hash is not None else false()
+    return and_(Lesson.team_id == team, or_(Lesson.visibility == WORKSPACE, in_channel, own))

@@ -845,3 +845,31 @@ def test_a_failed_postgresql_search_statement_surfaces_as_itself(
         search_lesson_ids(session, T1, ["deploy"], candidate_limit=None)
     assert "no_such_table" in str(raised.value)
     assert "current transaction is aborted" not in str(raised.value)
+
+
+def test_searches_of_one_shape_each_run_with_their_own_audience(db: Database) -> None:
+    """Every statement of a search is built once per shape of audience and filters and run with each
+    search's values: searchers of the same shape, one after the other on one session, each see only
+    what they may (another private channel, another author's note, another workspace)."""
+    kari_room = add(db, "Canary deploys in the private room", visibility=CHANNEL, channel_id="GKARI")
+    per_room = add(db, "Canary deploys in the other room", visibility=CHANNEL, channel_id="GPER")
+    kari_note = add(db, "Canary note of Kari's", visibility=AUTHOR, author_hash="k" * 64)
+    public = add(db, "Canary deploys for everyone")
+    elsewhere = add(db, "Canary deploys in another workspace", team_id=T2)
+    kari = Audience.person(T1, "k" * 64, frozenset({"GKARI"}))
+    per = Audience.person(T1, "p" * 64, frozenset({"GPER"}))
+    other = Audience.person(T2, "k" * 64, frozenset({"GKARI"}))
+    with db.session() as session:
+        for _ in range(3):  # and again, once psycopg has prepared the statements
+            for who, expected in (
+                (kari, {kari_room, kari_note, public}),
+                (per, {per_room, public}),
+                (other, {elsewhere}),
+            ):
+                for query in ("canary", "canary deploys"):  # the second: partly matching ones follow
+                    found = {hit.lesson_id for hit in search_lessons(session, who, parse_query(query)).hits}
+                    assert found == expected
+            mine = search_lessons(session, kari, parse_query("canary"), channel_id="GKARI").hits
+            assert [hit.lesson_id for hit in mine] == [kari_room]
+            theirs = search_lessons(session, per, parse_query("canary"), channel_id="GKARI").hits
+            assert theirs == []

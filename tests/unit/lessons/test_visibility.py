@@ -7,13 +7,23 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import StatementError
 
 from bot.core.slack import Conversation, ConversationInfo
 from bot.lessons.visibility import place
 from storage.db import Database
 from storage.lessons import queries
 from storage.lessons.models import Lesson
-from storage.lessons.visibility import AUTHOR, CHANNEL, PENDING, WORKSPACE, Audience, visible
+from storage.lessons.visibility import (
+    AUTHOR,
+    CHANNEL,
+    PENDING,
+    WORKSPACE,
+    Audience,
+    visible,
+    visible_template,
+    visible_values,
+)
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -50,10 +60,22 @@ def shown(db: Database) -> dict[str, int]:
 
 
 def seen(db: Database, audience: Audience, ids: dict[str, int]) -> set[str]:
+    """What the rule lets `audience` see, asked both ways: with its values in the clause and as the
+    parameterised template search builds once per shape; both must say the same."""
     names = {v: k for k, v in ids.items()}
+    shape, values = visible_values(audience)
     with db.read_session() as session:
-        found = session.scalars(select(Lesson.id).where(visible(audience)))
-        return {names[i] for i in found}
+        found = {names[i] for i in session.scalars(select(Lesson.id).where(visible(audience)))}
+        templated = session.scalars(select(Lesson.id).where(visible_template(shape)), values)
+        assert {names[i] for i in templated} == found
+    return found
+
+
+def test_the_template_refuses_to_run_without_an_audiences_values(db: Database, shown: dict[str, int]) -> None:
+    """A statement built once from the template never falls back to values it was built with: it has
+    none, and running it without them fails."""
+    with db.read_session() as session, pytest.raises(StatementError, match="visible_team"):
+        session.scalars(select(Lesson.id).where(visible_template((True, True))), {}).all()
 
 
 def test_a_person_sees_the_workspace_their_private_channels_and_their_own(
