@@ -13,8 +13,9 @@ lessons matching some of them follow, marked `partial` (the view says so).
 Callers pass terms already split by bot.lessons.search; they are checked again here (`safe_terms`),
 because the match expression is the one place where text reaches a query language, and storage must
 not rely on its callers for that. Every value goes in as a bound parameter. Who may see a lesson is
-`storage.lessons.visibility.visible(audience)`, applied inside the ranked statements: a lesson the
-searcher may not see never takes a slot among the candidates or the results.
+the rule of `storage.lessons.visibility` (as `visible_template`, the statements being built once per
+shape of audience and run with each searcher's values), applied inside the ranked statements: a
+lesson the searcher may not see never takes a slot among the candidates or the results.
 """
 
 from __future__ import annotations
