@@ -279,6 +279,10 @@ class Served:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver listens with a backlog of 5, and the kernel drops connections beyond it, which
+    # Slack does not do: the app's bursts (a server thread per request, each asking Slack something,
+    # and the delivery workers) open more than five at once.
+    request_queue_size = 128
 
     def __init__(self, server: Server) -> None:
         self.server_ = server
