@@ -3,9 +3,8 @@ counts votes with `vote_counts`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -105,58 +104,6 @@ def lessons_by_author_hash(
         .limit(limit)
     )
     return list(session.scalars(query))
-
-
-@dataclass(frozen=True)
-class LessonRow:
-    """The columns a list of lessons shows (search results), without the ORM entity."""
-
-    id: int
-    team_id: str
-    text: str
-    tags_text: str
-    anonymous: bool
-    author_id: str | None
-    channel_id: str | None
-    message_ts: str | None
-    created_at: datetime
-
-
-def lesson_rows(session: Session, lesson_ids: Sequence[int]) -> dict[int, LessonRow]:
-    """The lessons with these ids by id, whichever team they belong to: the caller checks the team.
-
-    By lesson id only: with team_id in the WHERE clause SQLite picks the team index and walks every
-    lesson of the team, ~10 ms at 40k lessons. Plain columns, not entities: one query, no selectin
-    load of LessonTag (tags_text holds the tags)."""
-    if not lesson_ids:
-        return {}
-    rows = session.execute(
-        select(
-            Lesson.id,
-            Lesson.team_id,
-            Lesson.text,
-            Lesson.tags_text,
-            Lesson.anonymous,
-            Lesson.author_id,
-            Lesson.channel_id,
-            Lesson.message_ts,
-            Lesson.created_at,
-        ).where(Lesson.id.in_(list(lesson_ids)))
-    ).all()
-    return {
-        int(row.id): LessonRow(
-            id=int(row.id),
-            team_id=row.team_id,
-            text=row.text,
-            tags_text=row.tags_text,
-            anonymous=bool(row.anonymous),
-            author_id=row.author_id,
-            channel_id=row.channel_id,
-            message_ts=row.message_ts,
-            created_at=row.created_at,
-        )
-        for row in rows
-    }
 
 
 def vote_for_update(session: Session, lesson_id: int, user_id: str, kind: str) -> Vote | None:
