@@ -35,7 +35,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
@@ -205,6 +205,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+class _Passed(NamedTuple):
+    handled: int  # effects claimed and delivered (or failed, or put back for later)
+    complete: bool  # nothing else was claimable when it claimed: no need to look again at once
+
+
 @dataclass
 class Outbox:
     """Delivers due effects. One per process; `deliver_due()` is one pass (tests call it to settle),
@@ -223,11 +228,16 @@ class Outbox:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _next_wake: datetime | None = None  # when a conversation waiting for its pace may speak again
     _held: dict[tuple[str, str], datetime] = field(default_factory=dict)  # waiting conversations
-    _empty_at: float = 0.0  # time.monotonic() of this process's last pass that found nothing
+    _generation: int = 0  # wakes so far: commits that stored something to deliver now
+    _seen: int = 0  # the wakes the latest pass's look began after
+    _starting: bool = False  # a thread is about to look (it will see every wake up to its look)
+    _passed_at: float = 0.0  # time.monotonic() when this process's latest look began
 
     # -- waking ---------------------------------------------------------------------------------------
 
     def wake(self) -> None:
+        with self._lock:
+            self._generation += 1
         self._wake.set()
 
     def wake_after(self, session: Session, conversation: tuple[str, str] | tuple[()] | None = ()) -> None:
@@ -268,6 +278,9 @@ class Outbox:
 
     def deliver_due(self) -> int:
         """Claim what is due and deliver it; how many effects were handled (delivered or not)."""
+        return self._pass().handled
+
+    def _pass(self) -> _Passed:
         now = self.deps.clock.now()
         with self._lock:
             busy = frozenset(self._in_flight)
@@ -276,9 +289,9 @@ class Outbox:
         with self._lock:
             self._next_wake, self._held = looked.opens, dict(looked.held)
         if not looked.due:
-            return 0
+            return _Passed(0, True)
         with self.deps.db.session() as session:
-            claimed = store.claim(
+            claimed, complete = store.claim(
                 session,
                 now=now,
                 worker=self.worker,
@@ -297,7 +310,9 @@ class Outbox:
                     store.release(session, self.worker, [item.id])
                 continue
             self._deliver(item)
-        return len(claimed)
+        # Nothing claimed though the look found something due: another worker took it, or its
+        # conversation's earlier effect is still being delivered. Either way, not worth a look now.
+        return _Passed(len(claimed), complete or not claimed)
 
     def _deliver(self, item: Claimed) -> None:
         kind = _KINDS.get(item.kind)
@@ -390,6 +405,7 @@ class Outbox:
 
     def start(self, threads: int = 2) -> None:
         self._stopping.clear()
+        self.wake()  # one look at start-up: what an earlier process left is delivered now
         for n in range(threads):
             thread = threading.Thread(target=self._run, name=f"erfaring-outbox-{n}", daemon=True)
             thread.start()
@@ -398,32 +414,49 @@ class Outbox:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            if self._looked_just_now():
-                handled = 0
-            else:
-                try:
-                    handled = self.deliver_due()
-                except Exception:
-                    log.exception("outbox pass failed; trying again shortly")
-                    handled = 0
-                if not handled:
-                    with self._lock:
-                        self._empty_at = time.monotonic()
-            if not handled:
-                self._wake.wait(self._idle_wait())
-                self._wake.clear()
+            if self._await_work():
                 # Under load every commit wakes the workers, hundreds of times a second: one pass
                 # every WAKE_GAP seconds, by one of the threads, takes in all of those wakes, instead
                 # of two queries per wake and thread (a fifth of the server's CPU at 100 requests/s).
                 self._stopping.wait(WAKE_GAP)
+            complete = False
+            while not complete and not self._stopping.is_set():
+                self._start_pass()
+                try:
+                    # Not complete: more was due than one claim takes, so at once, without waiting.
+                    complete = self._pass().complete
+                except Exception:
+                    log.exception("outbox pass failed; trying again shortly")
+                    complete = True
 
-    def _looked_just_now(self) -> bool:
-        """Another thread of this process found nothing to claim less than WAKE_GAP ago."""
+    def _await_work(self) -> bool:
+        """Wait until this thread is the one to look again: True for a commit no pass has seen yet
+        (this thread takes it; the others keep waiting, as this pass will see it), False for the
+        process's poll or a waiting conversation's turn. A thread delivering a slow effect does not
+        hold the others up: a wake during its pass is taken by another thread."""
+        while True:
+            self._wake.clear()
+            with self._lock:
+                if self._stopping.is_set():
+                    return False
+                if self._generation != self._seen and not self._starting:
+                    self._starting = True
+                    return True
+                wait = self._passed_at + self._idle_wait() - time.monotonic()
+                if wait <= 0 and not self._starting:
+                    self._starting = True
+                    return False
+            self._wake.wait(max(wait, 0.001))
+
+    def _start_pass(self) -> None:
+        """This thread looks now: every wake so far is seen by that look."""
         with self._lock:
-            return time.monotonic() - self._empty_at < WAKE_GAP
+            self._seen = self._generation
+            self._starting = False
+            self._passed_at = time.monotonic()
 
     def _idle_wait(self) -> float:
-        """Sleep until woken, the next poll, or the moment a waiting conversation may speak again."""
+        """Until the next poll, or the moment a waiting conversation may speak again."""
         opens = self._next_wake
         if opens is None:
             return POLL_SECONDS

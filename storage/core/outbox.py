@@ -132,6 +132,13 @@ def _claimable_conditions(now: datetime, busy: frozenset[int], waiting: _Waiting
     return conditions
 
 
+class Claims(NamedTuple):
+    """What a claim took, and whether that was everything claimable when it looked."""
+
+    items: list[Claimed]
+    complete: bool  # nothing due was left behind: no candidate skipped, none beyond the limit
+
+
 class Looked(NamedTuple):
     """What a look at the outbox found (`claimable`)."""
 
@@ -147,12 +154,12 @@ def claimable(session: Session, now: datetime, busy: frozenset[int] = frozenset(
     writers nothing (they used to claim, in a write transaction, and find nothing)."""
     waiting = _Waiting.read(session, now)
     query = select(OutboxEffect.id).where(*_claimable_conditions(now, busy, waiting)).limit(1)
-    if session.scalar(query) is not None:
-        return Looked(True, waiting.opens, waiting.next_at)
+    due = session.scalar(query) is not None
     if not waiting.keys:
-        return Looked(False, None, {})
+        return Looked(due, None, {})
     # Only a waiting conversation with something due is worth waking for: a channel that just got
-    # its post and has nothing more to say must not wake the workers a second later.
+    # its post and has nothing more to say must not wake the workers a second later (under a steady
+    # stream of posts into many channels, that was one empty look per post).
     rows = session.execute(
         select(OutboxEffect.team_id, OutboxEffect.channel_key)
         .where(_due(now), OutboxEffect.channel_key.in_(sorted({key for _, key in waiting.keys})))
@@ -160,7 +167,7 @@ def claimable(session: Session, now: datetime, busy: frozenset[int] = frozenset(
     ).all()
     due_keys = {(str(team), str(key)) for team, key in rows} & waiting.keys
     opens = min((waiting.next_at[key] for key in due_keys), default=None)
-    return Looked(False, opens, waiting.next_at)
+    return Looked(due, opens, waiting.next_at)
 
 
 def claim(
@@ -172,10 +179,12 @@ def claim(
     limit: int,
     pace: timedelta,
     busy: frozenset[int] = frozenset(),
-) -> list[Claimed]:
+) -> Claims:
     """Claim up to `limit` due effects for `worker`: at most one per conversation at a time, and none
     for a conversation whose pace says wait. Oldest first. `busy`: effects this worker's own threads
-    are delivering right now (a lease that ran out under a slow call is not taken over by itself)."""
+    are delivering right now (a lease that ran out under a slow call is not taken over by itself).
+    `complete` says the claim took every effect that was claimable: the workers need not look again
+    until something new is stored or a waiting conversation may speak."""
     waiting = _Waiting.read(session, now)
     conditions = _claimable_conditions(now, busy, waiting)
     query = (
@@ -188,7 +197,7 @@ def claim(
         query = query.with_for_update(skip_locked=True)
     candidates = list(session.scalars(query))
     if not candidates:
-        return []
+        return Claims([], True)
     keys = {(e.team_id, e.channel_key) for e in candidates if e.channel_key}
     first = _first_unfinished(session, keys)
     chosen: list[OutboxEffect] = []
@@ -203,6 +212,7 @@ def claim(
         chosen.append(effect)
         if len(chosen) == limit:
             break
+    complete = len(chosen) == len(candidates) < limit * CANDIDATES_PER_CLAIM
     for effect in chosen:
         # Running, it no longer stands for later ones: an effect stored with its key now (a vote after
         # this refresh read the counts) waits behind it instead of being coalesced away.
@@ -212,7 +222,7 @@ def claim(
         if effect.channel_key:
             _set_pace(session, effect.team_id, effect.channel_key, now + pace)
     session.flush()
-    return [
+    items = [
         Claimed(
             e.id,
             e.team_id,
@@ -224,6 +234,7 @@ def claim(
         )
         for e in chosen
     ]
+    return Claims(items, complete)
 
 
 def _first_unfinished(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:

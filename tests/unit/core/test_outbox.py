@@ -4,7 +4,8 @@ with a lease, delivered once, retried on passing trouble, told on failure, paced
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -188,7 +189,7 @@ def test_a_worker_that_dies_leaves_a_lease_another_takes_over(deps: Deps) -> Non
             lease=timedelta(seconds=60),
             limit=5,
             pace=timedelta(0),
-        )
+        ).items
     assert deps.outbox.drain() == 0, "leased: nobody else takes it"
     clock.advance(timedelta(seconds=61))
     assert deps.outbox.drain() == 1
@@ -319,7 +320,7 @@ def test_the_outbox_command_prints_the_report_and_fails_when_something_was_lost(
             claimed = store.claim(
                 session, now=NOW, worker="w", lease=timedelta(seconds=60), limit=1, pace=timedelta(0)
             )
-            assert [c.id for c in claimed] == [effect_id]
+            assert [c.id for c in claimed.items] == [effect_id]
             store.give_up(session, effect_id, "w", now=NOW, error="not_in_channel", status=store.FAILED)
     finally:
         database.dispose()
@@ -358,3 +359,109 @@ def test_a_commit_wakes_the_workers_only_for_what_they_would_not_look_at_in_time
         clock.advance(outbox.PACE)
         deps.outbox.drain()
     assert sorted(d[1]["n"] for d in delivered) == [0, 1, 2, 3, 4, 5], "nothing skipped is lost"
+
+
+def _counting_looks(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    looks: list[float] = []
+    real = store.claimable
+
+    def counted(session: Any, now: datetime, busy: frozenset[int] = frozenset()) -> store.Looked:
+        looks.append(time.monotonic())
+        return real(session, now, busy)
+
+    monkeypatch.setattr(store, "claimable", counted)
+    return looks
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_the_workers_look_once_per_commit_whatever_their_number(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "POLL_SECONDS", 30.0)  # no poll inside the test's window
+    looks = _counting_looks(monkeypatch)
+    deps.outbox.start(threads=3)
+    try:
+        _wait_for(lambda: len(looks) >= 1)
+        time.sleep(0.1)
+        at_start = len(looks)
+        assert at_start == 1, "one look at start-up for the process, not one per thread"
+        for n in range(3):
+            put(deps, channel=f"C{n}", n=n)
+            _wait_for(lambda n=n: len(delivered) == n + 1)  # type: ignore[misc]
+            time.sleep(outbox.WAKE_GAP * 3)
+        # One look per commit, by one of the three threads, which claims everything that was due
+        # and so need not look again; before, each woken thread looked, and the claimer once more.
+        assert len(looks) - at_start == 3
+        put(deps, channel="C9", n=9)
+        put(deps, channel="C8", n=8)
+        _wait_for(lambda: len(delivered) == 5)
+        time.sleep(outbox.WAKE_GAP * 3)
+        assert len(looks) - at_start <= 5, "two commits close together may share a look"
+    finally:
+        deps.outbox.stop(timeout=2)
+    assert sorted(d[1]["n"] for d in delivered) == [0, 1, 2, 8, 9]
+
+
+def test_a_claim_that_leaves_something_due_looks_again_at_once(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "POLL_SECONDS", 30.0)
+    monkeypatch.setattr(deps.outbox, "batch", 2)
+    for n in range(5):
+        put(deps, channel=f"C{n}", n=n)
+    looks = _counting_looks(monkeypatch)
+    deps.outbox.start(threads=1)
+    try:
+        _wait_for(lambda: len(delivered) == 5)
+        time.sleep(outbox.WAKE_GAP * 3)
+    finally:
+        deps.outbox.stop(timeout=2)
+    # Two, two and one: three claims without waiting for a poll; the third took the rest.
+    assert len(looks) == 3
+    with deps.db.read_session() as session:
+        assert store.claimable(session, deps.clock.now())[:2] == (False, None)
+
+
+def test_a_worker_held_up_by_slow_slack_leaves_the_next_commit_to_another(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "POLL_SECONDS", 30.0)
+    release = threading.Event()
+    slow_started = threading.Event()
+
+    def slow(deps: Deps, effect: Effect) -> Mapping[str, Any] | None:
+        slow_started.set()
+        release.wait(5)
+        delivered.append((effect.kind, dict(effect.payload), effect.attempts))
+        return {"ok": True}
+
+    monkeypatch.setitem(outbox._KINDS, "test.slow", outbox._Kind(slow, None))
+    deps.outbox.start(threads=2)
+    try:
+        put(deps, kind="test.slow", channel="C1", n=1)
+        assert slow_started.wait(5)
+        put(deps, channel="C2", n=2)
+        _wait_for(lambda: [d[1]["n"] for d in delivered] == [2])
+        release.set()
+        _wait_for(lambda: len(delivered) == 2)
+    finally:
+        release.set()
+        deps.outbox.stop(timeout=2)
+
+
+def test_a_look_that_finds_work_plans_no_wake_for_channels_with_nothing_more_to_say(deps: Deps) -> None:
+    put(deps, channel="C1", n=1)
+    put(deps, channel="C2", n=2)
+    deps.outbox.drain()  # both spoke; both wait for their pace, with nothing more to say
+    put(deps, channel="C3", n=3)
+    with deps.db.read_session() as session:
+        assert store.claimable(session, deps.clock.now())[:2] == (True, None)
+    put(deps, channel="C1", n=4)
+    with deps.db.read_session() as session:
+        assert store.claimable(session, deps.clock.now())[:2] == (True, NOW + outbox.PACE)
