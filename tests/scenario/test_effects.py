@@ -57,7 +57,7 @@ def test_a_post_whose_worker_died_after_slack_took_it_is_not_posted_again(
     with ws.deps.db.session() as session:
         [item] = store.claim(
             session, now=clock.now(), worker="dead", lease=timedelta(seconds=5), limit=1, pace=timedelta(0)
-        )
+        ).items
     # The worker that claimed it reaches Slack, then dies before recording the result.
     dying = Effect(item.id, item.team_id, item.kind, item.payload, item.attempts, item.result, "dead")
     outbox._KINDS[effects.POST].handler(ws.deps, dying)

@@ -399,7 +399,7 @@ def _claim_due(ws: LocalWorkspace, worker: str) -> list[store.Claimed]:
             lease=timedelta(seconds=60),
             limit=8,
             pace=timedelta(0),
-        )
+        ).items
 
 
 def test_the_deletion_happens_once_when_a_replica_takes_over_a_lost_lease(
