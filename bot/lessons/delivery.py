@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import home_refresh
 from bot.core import effects, outbox
 from bot.core.deps import Deps
 from bot.core.i18n import translator
@@ -74,13 +75,15 @@ def publish(
     confirm: bool = False,
     only_me: bool = False,
     kept_private: bool = False,
+    home_of: str | None = None,
 ) -> None:
     """Store the lesson's publication in the caller's transaction (beside the lesson itself).
 
     `post_in`: SHARED_IN (the conversation it was shared in, once Slack says it is one to post in), a
     channel id (e.g. another channel its author picked), or None (not posted). `confirm`: tell the
-    author once it is posted (the form's answer)."""
-    if anonymous and notify.user_id:
+    author once it is posted (the form's answer). `home_of`: the author whose Home shows the lesson,
+    refreshed once the publication is done (posted or not), not before the ack."""
+    if anonymous and (notify.user_id or home_of):
         raise ValueError("an anonymous lesson's effects never carry its author's id")
     payload = {
         "lesson": lesson_id,
@@ -90,6 +93,7 @@ def publish(
         "confirm": confirm,
         "only_me": only_me,
         "kept_private": kept_private,
+        "home": home_of,
     }
     # Paced and ordered with the conversation it will be posted in (its refreshes come after it).
     channel = post_in if post_in and post_in != SHARED_IN else shared_in or f"lesson:{lesson_id}"
@@ -245,6 +249,7 @@ def _deliver_publish(deps: Deps, effect: Effect) -> Delivered:
             service.set_placement(session, effect.team_id, lesson_id, elsewhere)
         if note is not None:
             _tell(deps, effect.team_id, notify, note, session=session)
+        _refresh_home(deps, effect, session)
 
     return Delivered({"ts": posted[0], "channel": posted[1]} if posted else None, then=record)
 
@@ -274,12 +279,21 @@ def _post(deps: Deps, effect: Effect, lesson_id: int, channel_id: str, stored: _
     return str(response["ts"]), str(response.get("channel") or channel_id)
 
 
+def _refresh_home(deps: Deps, effect: Effect, session: Session) -> None:
+    """The author's Home shows their new lesson (and where it was posted) once its publication is done."""
+    author = effect.payload.get("home")
+    if isinstance(author, str) and author and not effect.payload.get("anonymous"):
+        home_refresh.refresh(deps, effect.team_id, author, session=session)
+
+
 def _publish_failed(deps: Deps, effect: Effect, code: str) -> None:
     p = effect.payload
     notify = _notify_of(p)
     tr = translator(notify.language)
     if code == "lesson_gone":
         return  # deleted before it could be posted: nothing to say
+    with deps.db.session() as session:  # not posted, but stored: the author's Home shows it
+        _refresh_home(deps, effect, session)
     post_in = p.get("post_in")
     with deps.db.read_session() as session:
         lesson = service.get_lesson(session, effect.team_id, int(p["lesson"]))

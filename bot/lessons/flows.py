@@ -81,7 +81,9 @@ def save_lesson(
             now=deps.clock.now(),
             placement=waiting,
         )
-        if not draft.anonymous:  # an anonymous author's id never goes into an effect
+        # The author's Home shows the lesson: refreshed after its publication when it has one (one
+        # statement fewer before the ack), else now. An anonymous author's id never goes into an effect.
+        if publication is None and not draft.anonymous:
             home_refresh.refresh(deps, team_id, user_id, session=session)
         if publication is not None:
             delivery.publish(
@@ -96,6 +98,7 @@ def save_lesson(
                 confirm=publication.confirm,
                 only_me=only_me,
                 kept_private=publication.kept_private,
+                home_of=None if draft.anonymous else user_id,
             )
         return lesson.id
 

@@ -173,6 +173,24 @@ def test_a_vote_on_my_lesson_refreshes_my_home(ws: LocalWorkspace) -> None:
     assert {"user": ws.user_id("ola")} in home_refreshes(ws)
 
 
+def test_my_home_shows_my_new_lesson_once_it_is_posted_or_kept_as_mine(ws: LocalWorkspace) -> None:
+    ola, kari = ws.user_id("ola"), ws.user_id("kari")
+    assert "You shared 0 lessons" in text_of(open_home(ws, "ola").blocks)
+    before = home_refreshes(ws)
+    assert ws.driver.command(ola, ws.channel_id("general"), "/lesson", "Rehearse the demo the day before").ok
+    # Before the ack only the lesson and its publication are stored; the Home follows the post.
+    assert home_refreshes(ws) == before
+    ws.settle()
+    assert "You shared 1 lesson" in home_text(ws, "ola")
+    assert {"user": ola} in home_refreshes(ws)
+    # Where the app cannot post (it is not in #leaders) the lesson is kept as its author's, and
+    # their Home shows it all the same.
+    assert "You shared 0 lessons" in text_of(open_home(ws, "kari").blocks)
+    assert ws.driver.command(kari, ws.channel_id("leaders"), "/lesson", "Say no to the fourth priority").ok
+    ws.settle()
+    assert "You shared 1 lesson" in home_text(ws, "kari")
+
+
 def test_voting_from_the_home_counts_and_refreshes_both_homes(ws: LocalWorkspace) -> None:
     share(ws, "kari", "Pair on the first on-call shift #oncall")
     open_home(ws, "kari")
