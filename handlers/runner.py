@@ -6,7 +6,9 @@ waits for the next look: an ack given after 11 ms goes out at 20 ms, and a bare 
 is 12 ms for an ack it gives in under 1 ms (bench/results/ack.json). Here the ack sets an event the
 request thread waits on, so the answer leaves as soon as the listener acks, or when it ends without
 acking, or at the listener's ack timeout, whichever is first. What follows the ack goes on on the
-executor exactly as in Bolt.
+executor exactly as in Bolt. Until it acks, a listener's lookups share one budget for waiting on
+Slack (bot.core.slack.before_ack): the person's locale and where a lesson was shared never wait
+twice.
 
 Everything else is Bolt's: the start, completion and error handlers, the error semantics (a listener
 that raises before its ack answers 500 through the error handler; one that raises after it keeps
@@ -27,6 +29,8 @@ from slack_bolt.logger.messages import warning_did_not_call_ack
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
+from bot.core import slack
+
 
 class SignallingAck(Ack):
     """Bolt's ack, which also sets `given` when it is called."""
@@ -39,6 +43,7 @@ class SignallingAck(Ack):
         try:
             return super().__call__(*args, **kwargs)
         finally:
+            slack.acked()
             self.given.set()
 
 
@@ -86,7 +91,8 @@ class SignallingRunner(ThreadListenerRunner):
         response = outcome[0]
         try:
             self.listener_start_handler.handle(request=request, response=response)
-            listener.run_ack_function(request=request, response=response)  # type: ignore[arg-type]
+            with slack.before_ack():
+                listener.run_ack_function(request=request, response=response)  # type: ignore[arg-type]
         except Exception as error:  # Bolt's semantics: handled and answered, never raised here
             if listener.auto_acknowledgement:
                 self.listener_error_handler.handle(error=error, request=request, response=response)

@@ -43,6 +43,33 @@ QUICK_TIMEOUT_SECONDS = 0.4
 
 
 _DELIVERING: contextvars.ContextVar[bool] = contextvars.ContextVar("erfaring_delivering", default=False)
+# While a listener has not acked: the moment (time.monotonic) its lookups must stop waiting for Slack.
+_ACK_BY: contextvars.ContextVar[float | None] = contextvars.ContextVar("erfaring_ack_by", default=None)
+# Less than this left before the ack: not worth asking Slack at all.
+QUICK_MINIMUM_SECONDS = 0.02
+
+
+@contextlib.contextmanager
+def before_ack(seconds: float = QUICK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Every quick lookup until the ack shares one budget: together they wait at most `seconds` for
+    Slack (the person's locale, then where a lesson was shared, would otherwise wait twice)."""
+    token = _ACK_BY.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _ACK_BY.reset(token)
+
+
+def acked() -> None:
+    """The listener has acked: what it asks Slack from now on waits as long as it needs."""
+    _ACK_BY.set(None)
+
+
+def quick_budget() -> float:
+    """How long a lookup made before an ack may still wait for Slack (0: do not ask)."""
+    by = _ACK_BY.get()
+    left = QUICK_TIMEOUT_SECONDS if by is None else min(QUICK_TIMEOUT_SECONDS, by - time.monotonic())
+    return left if left >= QUICK_MINIMUM_SECONDS else 0.0
 
 
 def make_client(token: str | None, base_url: str, *, max_retries: int = 3, timeout: float = 10) -> WebClient:
@@ -167,7 +194,8 @@ class SlackGateway:
         """users.info (with the locale), remembered for a few minutes; None when Slack cannot say.
 
         `fresh` skips the memory (admin checks); `quick` gives up after QUICK_TIMEOUT_SECONDS without
-        retries, for lookups made before an ack."""
+        retries, for lookups made before an ack, and does not ask once the ack's budget is spent
+        (`before_ack`)."""
         key = (team_id, user_id)
         now = self._monotonic()
         if not fresh:
@@ -175,6 +203,9 @@ class SlackGateway:
                 cached = self._people.get(key)
             if cached is not None and now - cached[0] < PEOPLE_CACHE_SECONDS:
                 return cached[1]
+        if quick and not quick_budget():
+            log.info("users.info not asked: no time left before the ack")
+            return None  # not remembered as unknown: nobody asked
         client = self._quick_client(team_id) if quick else self.client(team_id)
         info: UserInfo | None = None
         try:

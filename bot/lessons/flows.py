@@ -20,7 +20,7 @@ from bot.core import effects
 from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.core.slack import QUICK_TIMEOUT_SECONDS, Conversation
+from bot.core.slack import Conversation, quick_budget
 from bot.lessons import delivery, service, views, visibility, voting
 from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement
 from bot.lessons.ids import VoteKind, VoteSource
@@ -116,14 +116,19 @@ def place_lesson(
 
 
 def place_quickly(deps: Deps, team_id: str, lesson_id: int, channel_id: str | None) -> Placement | None:
-    """place_lesson, when Slack answers within QUICK_TIMEOUT_SECONDS (a stored lesson's ack waits for no
-    more); None when it did not: the lesson stays its author's, and place_lesson asks again later."""
+    """place_lesson, when Slack answers within what is left of the ack's budget (at most
+    QUICK_TIMEOUT_SECONDS, shared with the ack's other lookups: bot.core.slack.before_ack); None when it
+    did not: the lesson stays its author's, and place_lesson asks again later."""
     known = visibility.place(deps.slack, team_id, channel_id, cached_only=True)
     if known.visibility != PENDING:
         return known  # the gateway remembered the conversation: the lesson was stored with it
+    budget = quick_budget()  # what the ack's earlier lookups (the author's locale) left of it
+    if not budget:
+        log.info("where lesson %s was shared is not asked before the ack: no time left", lesson_id)
+        return None
     asked = _PLACING.submit(visibility.place, deps.slack, team_id, channel_id)
     try:
-        placement = asked.result(timeout=QUICK_TIMEOUT_SECONDS)
+        placement = asked.result(timeout=budget)
     except NoAnswerYet:
         log.info("where lesson %s was shared is not known yet", lesson_id)
         return None

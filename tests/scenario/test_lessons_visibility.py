@@ -249,6 +249,22 @@ def test_a_quick_lesson_where_the_app_is_not_can_be_posted_elsewhere(ws: LocalWo
     )
 
 
+def test_the_lookups_before_an_ack_wait_for_slack_once_between_them(ws: LocalWorkspace) -> None:
+    ola, general = ws.user_id("ola"), ws.channel_id("general")
+    # Slack answers neither the author's locale nor what the channel is in time: the ack waits for
+    # them together at most once (QUICK_TIMEOUT_SECONDS, 0.4 s), not once each.
+    ws.standin.delay("users.info", 2.0, times=1)
+    ws.standin.delay("conversations.info", 2.0, times=1)
+    response = ws.driver.command(ola, general, "/lesson", "Two slow answers cost one wait")
+    assert response.ok and "is saved" in response.body
+    assert response.elapsed < 0.7, response.elapsed
+    assert "Only you can find it until Slack tells me" in response.body
+    ws.settle()
+    [lesson] = lessons_in_db(ws)
+    assert (lesson.visibility, lesson.channel_id) == (WORKSPACE, general), "settled after the ack"
+    assert lesson.message_ts == last_bot_message(ws, "general").ts
+
+
 def test_a_slow_slack_gets_an_honest_ack_and_the_answer_after(ws: LocalWorkspace) -> None:
     ola, general = ws.user_id("ola"), ws.channel_id("general")
     ws.standin.delay("conversations.info", 2.0)
