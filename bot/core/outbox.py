@@ -439,14 +439,20 @@ class Outbox:
             with self._lock:
                 if self._stopping.is_set():
                     return False
-                if self._generation != self._seen and not self._starting:
-                    self._starting = True
-                    return True
-                wait = self._passed_at + self._idle_wait() - time.monotonic()
-                if wait <= 0 and not self._starting:
-                    self._starting = True
-                    return False
-            self._wake.wait(max(wait, 0.001))
+                wait: float | None = None  # another thread is about to look: it sees what came
+                if not self._starting:
+                    if self._generation != self._seen:
+                        self._starting = True
+                        return True
+                    wait = self._passed_at + self._idle_wait() - time.monotonic()
+                    if wait <= 0:
+                        self._starting = True
+                        return False
+            if wait is None:
+                # Not woken by every commit while it waits: under load that is hundreds a second.
+                self._stopping.wait(WAKE_GAP)
+            else:
+                self._wake.wait(wait)
 
     def _start_pass(self) -> None:
         """This thread looks now: every wake so far is seen by that look."""
