@@ -465,3 +465,32 @@ def test_a_look_that_finds_work_plans_no_wake_for_channels_with_nothing_more_to_
     put(deps, channel="C1", n=4)
     with deps.db.read_session() as session:
         assert store.claimable(session, deps.clock.now())[:2] == (True, NOW + outbox.PACE)
+
+
+def test_idle_threads_are_not_woken_by_every_commit_while_another_is_about_to_look(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "POLL_SECONDS", 30.0)
+    monkeypatch.setattr(outbox, "WAKE_GAP", 0.3)
+    checks: list[str] = []
+
+    class CountingEvent(threading.Event):
+        def clear(self) -> None:  # once per check a waiting thread makes
+            checks.append(threading.current_thread().name)
+            super().clear()
+
+    monkeypatch.setattr(deps.outbox, "_wake", CountingEvent())
+    deps.outbox.start(threads=4)
+    try:
+        _wait_for(lambda: not deps.outbox._starting and len(checks) >= 4)
+        time.sleep(0.4)  # the start-up look is done; every thread waits
+        put(deps, channel="C0", n=0)  # one thread takes this wake and waits out WAKE_GAP ...
+        before = len(checks)
+        for n in range(1, 30):  # ... while 29 more commits come in
+            put(deps, channel=f"C{n}", n=n)
+        during = len(checks) - before
+        _wait_for(lambda: len(delivered) == 30)
+    finally:
+        deps.outbox.stop(timeout=2)
+    # Each of the three others checks back once per WAKE_GAP at most, not once per commit (~87).
+    assert during <= 12, during
