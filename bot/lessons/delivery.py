@@ -292,22 +292,22 @@ def _publish_failed(deps: Deps, effect: Effect, code: str) -> None:
     tr = translator(notify.language)
     if code == "lesson_gone":
         return  # deleted before it could be posted: nothing to say
-    with deps.db.session() as session:  # not posted, but stored: the author's Home shows it
-        _refresh_home(deps, effect, session)
     post_in = p.get("post_in")
-    with deps.db.read_session() as session:
+    # One transaction: what the author is told, and their Home (not posted, but stored: it shows it).
+    with deps.db.session() as session:
         lesson = service.get_lesson(session, effect.team_id, int(p["lesson"]))
         placement = Placement(lesson.visibility, lesson.channel_id, Conversation.UNKNOWN) if lesson else None
-    target = (placement.channel_id if placement else None) if post_in == SHARED_IN else post_in
-    rendered = views.post_failed(
-        tr,
-        int(p["lesson"]),
-        str(target or ""),
-        code.removeprefix("gave_up:"),
-        anonymous=bool(p.get("anonymous")),
-        placement=placement if post_in == SHARED_IN else None,
-    )
-    _tell(deps, effect.team_id, notify, rendered.text, rendered.blocks)
+        target = (placement.channel_id if placement else None) if post_in == SHARED_IN else post_in
+        rendered = views.post_failed(
+            tr,
+            int(p["lesson"]),
+            str(target or ""),
+            code.removeprefix("gave_up:"),
+            anonymous=bool(p.get("anonymous")),
+            placement=placement if post_in == SHARED_IN else None,
+        )
+        _tell(deps, effect.team_id, notify, rendered.text, rendered.blocks, session=session)
+        _refresh_home(deps, effect, session)
 
 
 @outbox.handles(REFRESH)

@@ -83,9 +83,10 @@ def save_lesson(
         )
         # The author's Home shows the lesson: refreshed after its publication when it has one (one
         # statement fewer before the ack), else now. An anonymous author's id never goes into an effect.
-        if publication is None and not draft.anonymous:
-            home_refresh.refresh(deps, team_id, user_id, session=session)
-        if publication is not None:
+        if publication is None:
+            if not draft.anonymous:
+                home_refresh.refresh(deps, team_id, user_id, session=session)
+        else:
             delivery.publish(
                 session,
                 deps,
