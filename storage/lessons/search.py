@@ -35,6 +35,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     column,
+    false,
     func,
     literal_column,
     or_,
@@ -84,18 +85,38 @@ _FTS = table(
 )
 _LESSONS = Lesson.__table__
 _VECTOR: ColumnElement[Any] = literal_column("lessons.search_vector")
-# One round trip each way: the candidates statements' settings, local to the transaction (why each:
-# `_candidates`), and back to the defaults for what the request runs after the search.
+# What a search requiring every word matches, each part of the vector with a GIN index of its own
+# (migration 0018): the words of the body and tags (weights A and B of `search_vector`), the compound
+# tails (C) and the tags alone (A). GIN knows no weights, so on `search_vector` a prefix was looked
+# up among every tail as well ('år':* among the tails of "kvartår", "skoleår", …) and each row
+# fetched to find which part it was in: for `år` 19,291 index entries and 899 of 2,333 heap rows
+# thrown away, for `#estimering` 3,403 of 3,821. Asked without weights, these indexes need no
+# recheck, so their expressions (priced high: computing one costs ~45 µs) are never computed on a row.
+_WORDS_VECTOR: ColumnElement[Any] = literal_column(
+    "lesson_search_words(lessons.search_body, lessons.search_tags)"
+)
+_TAILS_VECTOR: ColumnElement[Any] = literal_column("lesson_search_tails(lessons.search_tails)")
+_TAGS_VECTOR: ColumnElement[Any] = literal_column("lesson_search_tags(lessons.search_tags)")
+# The candidates statements' settings, local to the transaction (why each: `_candidates`). What
+# they were is read in the round trip that sets them, and set back after the search, for what the
+# request runs next.
 INDEX_TUPLE_COST = "0.1"  # PostgreSQL's default is 0.005 (`_candidates` says why)
+PLANNING = {
+    "enable_indexscan": "off",
+    "plan_cache_mode": "force_custom_plan",
+    "cpu_index_tuple_cost": INDEX_TUPLE_COST,
+    "max_parallel_workers_per_gather": "0",
+    "jit": "off",
+}
+# OFFSET 0 keeps the subquery apart, so what a setting was is read before it is set.
 _FOR_CANDIDATES = text(
-    "SELECT set_config('enable_indexscan', 'off', true), "
-    "set_config('plan_cache_mode', 'force_custom_plan', true), "
-    f"set_config('cpu_index_tuple_cost', '{INDEX_TUPLE_COST}', true)"
+    "SELECT before.*, "
+    + ", ".join(f"set_config('{name}', '{value}', true)" for name, value in PLANNING.items())
+    + " FROM (SELECT "
+    + ", ".join(f"current_setting('{name}') AS {name}" for name in PLANNING)
+    + " OFFSET 0) AS before"
 )
-_AFTER_CANDIDATES = text(
-    "SELECT set_config('enable_indexscan', 'on', true), set_config('plan_cache_mode', 'auto', true), "
-    "set_config('cpu_index_tuple_cost', '0.005', true)"
-)
+_AFTER_CANDIDATES = text("SELECT " + ", ".join(f"set_config('{name}', :{name}, true)" for name in PLANNING))
 _TSQUERY = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("tsquery"))
 
 
@@ -178,6 +199,41 @@ class Match:
     def tsquery(self, *, any_of: bool = False) -> str:
         return _combine(self, any_of, _TsquerySyntax)
 
+    def parts(self) -> tuple[Part, ...]:
+        """What `tsquery()` asks, item by item (each word, then the tags together), and where in
+        the vector: the same lessons match every item as match `tsquery()`."""
+        parts = []
+        for word in self.words:
+            whole = word.whole
+            tokens = [f"'{p}':*" for p in whole.tokens()] + [f"'{t}'" for t in whole.exact_tokens()]
+            tails = [f"'{t}'" for t in sorted(set(whole.tails))]
+            weighted = _word(word, _TsquerySyntax)
+            parts.append(Part(weighted, words=" | ".join(tokens) or None, tails=" | ".join(tails) or None))
+        if self.tags:
+            weighted = _TsquerySyntax.AND.join(_tag(t, _TsquerySyntax) for t in self.tags)
+            tags = _TsquerySyntax.AND.join(_tag(t, _TagsVectorSyntax) for t in self.tags)
+            parts.append(Part(weighted, tags=tags))
+        return tuple(parts)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One item a strict match requires, as to_tsquery inputs: `weighted` for the whole vector, and
+    for the index of each part of it (words of the body and tags, compound tails, tags) what the
+    item looks for there, None where nothing; a lesson matches the item where any of them matches."""
+
+    weighted: str
+    words: str | None = None
+    tails: str | None = None
+    tags: str | None = None
+
+    def kinds(self) -> tuple[bool, bool, bool]:
+        return self.words is not None, self.tails is not None, self.tags is not None
+
+    def values(self, i: int) -> dict[str, object]:
+        named = {f"words_{i}": self.words, f"tails_{i}": self.tails, f"tags_{i}": self.tags}
+        return {name: value for name, value in named.items() if value is not None}
+
 
 class _Fts5Syntax:
     AND, OR = " AND ", " OR "
@@ -210,6 +266,14 @@ class _TsquerySyntax:
     @staticmethod
     def but_not(expression: str, excluded: str) -> str:
         return f"{expression} & !{excluded}"
+
+
+class _TagsVectorSyntax(_TsquerySyntax):
+    """A tag group against the tags' own vector: the tags are all it holds, no weight to ask."""
+
+    @staticmethod
+    def group(prefixes: Sequence[str], exact: Sequence[str], tails: Sequence[str], tag: bool) -> str:
+        return "(" + " | ".join([f"'{p}':*" for p in prefixes] + [f"'{t}'" for t in exact]) + ")"
 
 
 Syntax = type[_Fts5Syntax | _TsquerySyntax]
@@ -431,7 +495,7 @@ def _ranked(
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
     if session.get_bind().dialect.name == "postgresql":
-        return _postgresql(session, team_id, match.tsquery(any_of=any_of), scope, limit, candidate_limit)
+        return _postgresql(session, team_id, match, any_of, scope, limit, candidate_limit)
     return _sqlite(session, match.fts5(any_of=any_of), scope, limit, candidate_limit)
 
 
@@ -482,6 +546,11 @@ SAMPLE_PER_CANDIDATE = 0.25  # newest lessons walked to guess the density: 500 f
 WINDOW_MARGIN = 1.3  # windows cover 30% more ids than the density asks for
 MOST_OF_THE_REST = 0.75  # a window over more than this share of the ids left: rank all matches
 MAX_WINDOWS = 3
+# A search whose words a fifth or more of the team's newest lessons hold (`testing`, 43% of them)
+# reads its window's rows and tests `search_vector` on each (~3 µs a row) rather than read the
+# parts' indexes: their posting lists are then most of the table (42,028 entries for 'test':*,
+# 11 ms), and the window a few thousand rows (7 ms for `testing`, against 16 ms by the index).
+DENSE_SHARE = 0.2
 
 
 @dataclass
@@ -490,9 +559,38 @@ class _Window:
     found: int = 0
 
 
+# The items a candidates statement finds through the parts' indexes (`Part`): (index, kinds) each.
+# Every statement also tests the whole vector, which is what the others are checked by: none for a
+# search relaxed to some of its words, or for items most lessons hold (`DENSE_SHARE`).
+Asks = tuple[tuple[int, tuple[bool, bool, bool]], ...]
+
+
+def _to_tsquery(name: str) -> ColumnElement[Any]:
+    return func.to_tsquery(literal_column("'simple'::regconfig"), bindparam(name))
+
+
+def _matching(asks: Asks) -> list[ColumnElement[bool]]:
+    if not asks:
+        return [_VECTOR.op("@@")(_TSQUERY)]
+    # Through the parts' indexes, the whole vector a filter of the rows they give: ts_match_vq is the
+    # function behind @@, which no index serves. As an index condition it would be rechecked (it has
+    # weights), and a recheck computes every condition again, the parts' expressions too.
+    conditions: list[ColumnElement[bool]] = [func.ts_match_vq(_VECTOR, _TSQUERY)]
+    for i, (in_words, in_tails, in_tags) in asks:
+        options = []
+        if in_words:
+            options.append(_WORDS_VECTOR.op("@@")(_to_tsquery(f"words_{i}")))
+        if in_tails:
+            options.append(_TAILS_VECTOR.op("@@")(_to_tsquery(f"tails_{i}")))
+        if in_tags:
+            options.append(_TAGS_VECTOR.op("@@")(_to_tsquery(f"tags_{i}")))
+        conditions.append(or_(*options) if options else false())
+    return conditions
+
+
 @cache
-def _pg_candidates(shape: ScopeShape, *, window: bool, newest: bool) -> Select[Any]:
-    conditions = [_clause(shape), _VECTOR.op("@@")(_TSQUERY)]
+def _pg_candidates(shape: ScopeShape, asks: Asks, *, window: bool, newest: bool) -> Select[Any]:
+    conditions = [_clause(shape), *_matching(asks)]
     if window:
         conditions += [Lesson.id > bindparam("low"), Lesson.id <= bindparam("high")]
     inner = select(Lesson.id, Lesson.created_at, func.ts_rank(_VECTOR, _TSQUERY).label("score")).where(
@@ -514,18 +612,45 @@ def _pg_candidates(shape: ScopeShape, *, window: bool, newest: bool) -> Select[A
 def _postgresql(
     session: Session,
     team_id: str,
-    query: str,
+    match: Match,
+    any_of: bool,
     scope: _Scope,
     limit: int,
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
-    params: dict[str, object] = {**scope.values, "tsquery": query, "limit": limit}
-    found = _postgresql_windows(session, team_id, params, scope, limit, candidate_limit)
+    # Matched part by part (`Parts`), ranked by ts_rank over the whole vector. A relaxed search ("some
+    # of the words, not all") is one tsquery over the whole vector: it runs only when few matched.
+    params: dict[str, object] = {**scope.values, "tsquery": match.tsquery(any_of=any_of), "limit": limit}
+    parts = () if any_of else match.parts()
+    for i, part in enumerate(parts):
+        params.update(part.values(i))
+    planning = _Planning(session)
+    found = _postgresql_windows(planning, team_id, params, scope, parts, limit, candidate_limit)
     # Not in a `finally`: after a failed statement PostgreSQL refuses every other one until the
     # rollback (which ends the settings with the transaction), and a reset there would hide the
     # failure behind "current transaction is aborted".
-    session.execute(_AFTER_CANDIDATES)
+    planning.restore()
     return found
+
+
+@dataclass
+class _Planning:
+    """A search's statements on one session, the candidates statements with their settings: set
+    before the first (`_candidates`), as they were after the last (`restore`)."""
+
+    session: Session
+    before: dict[str, str] | None = None
+
+    def candidates(self, statement: Select[Any], params: dict[str, object]) -> list[Row[Any]]:
+        if self.before is None:
+            row = self.session.execute(_FOR_CANDIDATES).one()._mapping
+            self.before = {name: str(row[name]) for name in PLANNING}
+        return _candidates(self.session, statement, params)
+
+    def restore(self) -> None:
+        if self.before is not None:
+            self.session.execute(_AFTER_CANDIDATES, self.before)
+            self.before = None
 
 
 def _candidates(session: Session, statement: Select[Any], params: dict[str, object]) -> list[Row[Any]]:
@@ -545,28 +670,41 @@ def _candidates(session: Session, statement: Select[Any], params: dict[str, obje
     3.6 ms. Priced as they cost, it ANDs the GIN bitmap with the (team_id, id) window instead, or
     none, and checks visibility on the rows it fetches anyway: on the 100k benchmark's 210
     candidates statements (docs/benchmarks-search.md) 12-16% less in all, the 34 rare words
-    178-192 -> 55-72 ms; 0.2 and above start to price GIN out of common words (x1.5-4)."""
-    session.execute(_FOR_CANDIDATES)
+    178-192 -> 55-72 ms; 0.2 and above start to price GIN out of common words (x1.5-4).
+
+    And no parallel workers or JIT compilation: the parts' expressions are priced at what computing
+    them costs (migration 0018), which puts a statement's estimate above the thresholds of both,
+    though GIN spares computing them. Two workers made `kunde` 14.5 -> 22 ms (starting them costs
+    more than they share, on two cores), JIT compilation added ~7 ms to a 12 ms statement."""
     return list(session.execute(statement, params))
 
 
 def _postgresql_windows(
-    session: Session,
+    planning: _Planning,
     team_id: str,
     params: dict[str, object],
     scope: _Scope,
+    parts: tuple[Part, ...],
     limit: int,
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
+    asks: Asks = tuple((i, part.kinds()) for i, part in enumerate(parts))
     if candidate_limit is None:
-        statement = _pg_candidates(scope.shape, window=False, newest=False)
-        return _best(_candidates(session, statement, params), limit)
+        statement = _pg_candidates(scope.shape, asks, window=False, newest=False)
+        return _best(planning.candidates(statement, params), limit)
     sample = math.ceil(candidate_limit * SAMPLE_PER_CANDIDATE)
-    # How dense the matches are among the team's newest ids. Index scans are on here: `_postgresql`
-    # turns them back on after every candidates statement.
-    recent = session.execute(_pg_sample(scope.shape), {**params, "sample": sample, "team_id": team_id}).one()
+    # How dense the matches are among the team's newest ids. Index scans are on here: it runs before
+    # the first candidates statement.
+    weighted = {f"item_{i}": part.weighted for i, part in enumerate(parts)}
+    recent = planning.session.execute(
+        _pg_sample(scope.shape, len(parts)), {**params, **weighted, "sample": sample, "team_id": team_id}
+    ).one()
     if not recent.walked:
         return []
+    # An item most of the newest lessons hold is found by testing the whole vector (`DENSE_SHARE`).
+    asks = tuple(
+        ask for ask, held in zip(asks, recent[4:], strict=True) if held < DENSE_SHARE * recent.walked
+    )
     ranked: list[Row[Any]] = []
     found, newest = 0, int(recent.newest)
     high, density = newest, recent.matches / (newest - recent.oldest + 1)  # matches per id
@@ -578,21 +716,22 @@ def _postgresql_windows(
         if low <= high * (1 - MOST_OF_THE_REST):
             break
         window = {"low": low, "high": high, "candidates": candidate_limit - found}
-        statement = _pg_candidates(scope.shape, window=True, newest=True)
-        rows = _candidates(session, statement, {**params, **window})
+        statement = _pg_candidates(scope.shape, asks, window=True, newest=True)
+        rows = planning.candidates(statement, {**params, **window})
         ranked += rows
         found += int(rows[0].matches) if rows else 0
         if found >= candidate_limit:
             return _best(ranked, limit)
         high, density = low, found / (newest - low)
-    statement = _pg_candidates(scope.shape, window=False, newest=True)
-    return _best(_candidates(session, statement, {**params, "candidates": candidate_limit}), limit)
+    statement = _pg_candidates(scope.shape, asks, window=False, newest=True)
+    return _best(planning.candidates(statement, {**params, "candidates": candidate_limit}), limit)
 
 
 @cache
-def _pg_sample(shape: ScopeShape) -> Select[int, Any, Any, int]:
-    """The team's newest lessons, and which of them the searcher may see and match: how dense the
-    matches are among the newest ids."""
+def _pg_sample(shape: ScopeShape, items: int) -> Select[*tuple[Any, ...]]:
+    """The team's newest lessons, which of them the searcher may see and match, and how many of them
+    hold each item of the match: how dense the matches are among the newest ids, and which items
+    most lessons hold."""
     recent_rows = (
         select(Lesson.id, _VECTOR.label("search_vector"), _clause(shape).label("seen"))
         .where(Lesson.team_id == bindparam("team_id"))
@@ -607,6 +746,10 @@ def _pg_sample(shape: ScopeShape) -> Select[int, Any, Any, int]:
         func.count()
         .filter(and_(recent_rows.c.seen, recent_rows.c.search_vector.op("@@")(_TSQUERY)))
         .label("matches"),
+        *(
+            func.count().filter(recent_rows.c.search_vector.op("@@")(_to_tsquery(f"item_{i}")))
+            for i in range(items)
+        ),
     )
 
 

@@ -818,14 +818,35 @@ def test_postgresql_plans_each_search_for_its_own_words(db: Database) -> None:
         event.remove(db.engine, "after_cursor_execute", settings_of)
     assert plans, "the candidates statements were prepared, as psycopg does after five runs"
     assert sum(generic for generic, _ in plans) == 0
-    assert seen and set(seen) == {("force_custom_plan", "off", storage_search.INDEX_TUPLE_COST)}
-    assert tuple(after) == ("auto", "on", "0.005")
+    assert seen and set(seen) == {("force_custom_plan", "off", storage_search.INDEX_TUPLE_COST, "0", "off")}
+    assert tuple(after) == ("auto", "on", "0.005", "2", "on")
 
 
 SETTINGS = text(
     "SELECT current_setting('plan_cache_mode'), current_setting('enable_indexscan'), "
-    "current_setting('cpu_index_tuple_cost')"
+    "current_setting('cpu_index_tuple_cost'), current_setting('max_parallel_workers_per_gather'), "
+    "current_setting('jit')"
 )
+
+
+def test_a_postgresql_search_sets_back_the_settings_it_found(db: Database) -> None:
+    """What the request set before a search is what it has after it, not PostgreSQL's defaults."""
+    if not db.is_postgresql:
+        pytest.skip("planner settings are PostgreSQL's")
+    for n in range(12):
+        add(db, f"Deploy lesson {n}")
+    ours = ("auto", "on", "0.01", "1", "off")
+    with db.session() as session:
+        session.execute(
+            text(
+                "SELECT set_config('cpu_index_tuple_cost', '0.01', true), "
+                "set_config('max_parallel_workers_per_gather', '1', true), set_config('jit', 'off', true)"
+            )
+        )
+        assert tuple(session.execute(SETTINGS).one()) == ours
+        for query in (["deploy"], ["lesson", "deploy"], ["nothing"]):
+            search_lesson_ids(session, T1, query, candidate_limit=8)
+            assert tuple(session.execute(SETTINGS).one()) == ours
 
 
 def test_a_failed_postgresql_search_statement_surfaces_as_itself(
@@ -873,3 +894,87 @@ def test_searches_of_one_shape_each_run_with_their_own_audience(db: Database) ->
             assert [hit.lesson_id for hit in mine] == [kari_room]
             theirs = search_lessons(session, per, parse_query("canary"), channel_id="GKARI").hits
             assert theirs == []
+
+
+# (words, tags) a strict match asks for, each found on PostgreSQL through the parts' indexes or the
+# whole vector (`storage_search.DENSE_SHARE`).
+PARTS_QUERIES = [
+    (("deploy",), ()),  # a word of the body
+    (("dep",), ()),  # a prefix
+    (("møte",), ()),  # the tail of a compound ("kundemøtet")
+    (("review",), ()),  # a word held only as a tag
+    ((), ("retro",)),  # a tag
+    ((), ("retro", "deploy")),  # two tags
+    (("deploy",), ("retro",)),  # a word and a tag
+    (("kundemøte", "friday"), ()),  # two words
+    (("nowhere",), ()),  # nothing
+]
+
+
+def test_postgresql_finds_the_same_lessons_through_the_parts_indexes_as_through_the_whole_vector(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A strict search reads the index of each part of the vector (words, compound tails, tags,
+    migration 0018) for the items few lessons hold, and tests the whole vector for the others: the
+    same lessons either way, ranked alike, in one id window or over all of them."""
+    if not db.is_postgresql:
+        pytest.skip("the parts' indexes are PostgreSQL's")
+    ids = {
+        "deploy": add(db, "Deploy on a friday, never again"),
+        "deploys": add(db, "Small deploys beat big ones", tags=["retro"]),
+        "meeting": add(db, "Kundemøtet gikk bedre med agenda"),
+        "review": add(db, "Pair on the hard parts", tags=["review"]),
+        "tagged": add(db, "Write the runbook first", tags=["retro", "deploy"]),
+        "friday": add(db, "Kundemøte på fredag: friday works"),
+    }
+    for n in range(20):
+        add(db, f"Filler lesson number {n} about planning")
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    def searched(share: float, candidate_limit: int | None) -> tuple[list[list[tuple[int, float]]], bool]:
+        monkeypatch.setattr(storage_search, "DENSE_SHARE", share)
+        statements.clear()
+        with db.session() as session:
+            found = [
+                [
+                    (hit.lesson_id, hit.score)
+                    for hit in storage_search.rank(
+                        session,
+                        T1,
+                        words,
+                        audience=None,
+                        filters=storage_search.Filters(tags=tags),
+                        limit=20,
+                        candidate_limit=candidate_limit,
+                        partial=False,
+                    )
+                ]
+                for words, tags in PARTS_QUERIES
+            ]
+        return found, any("lesson_search_words" in s or "lesson_search_tags" in s for s in statements)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for candidate_limit in (8, None):
+            through_parts, read_parts = searched(2.0, candidate_limit)  # no item held by most lessons
+            through_whole, read_whole = searched(0.0, candidate_limit)  # every item held by most
+            assert read_parts
+            assert read_whole == (candidate_limit is None)  # uncapped, nothing is sampled
+            assert through_parts == through_whole
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    expected = [
+        {"deploy", "deploys", "tagged"},
+        {"deploy", "deploys", "tagged"},
+        {"meeting", "friday"},
+        {"review"},
+        {"deploys", "tagged"},
+        {"tagged"},
+        {"deploys", "tagged"},
+        {"friday"},
+        set(),
+    ]
+    assert [{i for i, _ in hits} for hits in through_parts] == [{ids[name] for name in e} for e in expected]

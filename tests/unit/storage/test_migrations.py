@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 
 import app as erfaring
 from storage.db import Database
-from storage.migrate import current_revisions, head_revisions, include_object
+from storage.migrate import alembic_config, current_revisions, head_revisions, include_object, upgrade
 from storage.schema import Base
 
 
@@ -63,3 +66,28 @@ def test_read_sessions_do_not_wait_for_a_writer(db: Database) -> None:
 def test_every_table_carries_the_workspace_team_id() -> None:
     missing = [table.name for table in Base.metadata.sorted_tables if "team_id" not in table.columns]
     assert missing == []
+
+
+def test_postgresql_search_parts_come_and_go_with_their_migration(db: Database) -> None:
+    """0018's functions and indexes (one per part of the search vector) are there at the head, gone
+    after a downgrade past it, and back after the upgrade."""
+    if not db.is_postgresql:
+        pytest.skip("the parts' indexes are PostgreSQL's")
+    parts = {"lesson_search_words", "lesson_search_tails", "lesson_search_tags"}
+    indexes = {"ix_lessons_search_words", "ix_lessons_search_tails", "ix_lessons_search_tags"}
+
+    def present() -> tuple[set[str], set[str]]:
+        with db.engine.connect() as conn:
+            functions = conn.scalars(
+                text("SELECT proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace")
+            )
+            found = conn.scalars(text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"))
+            return set(functions) & parts, set(found) & indexes
+
+    assert present() == (parts, indexes)
+    try:
+        command.downgrade(alembic_config(db.engine), "0017")
+        assert present() == (set(), set())
+    finally:
+        upgrade(db.engine)
+    assert present() == (parts, indexes)
