@@ -91,7 +91,8 @@ _VECTOR: ColumnElement[Any] = literal_column("lessons.search_vector")
 # up among every tail as well ('år':* among the tails of "kvartår", "skoleår", …) and each row
 # fetched to find which part it was in: for `år` 19,291 index entries and 899 of 2,333 heap rows
 # thrown away, for `#estimering` 3,403 of 3,821. Asked without weights, these indexes need no
-# recheck, so their expressions (priced high: computing one costs ~45 µs) are never computed on a row.
+# recheck, so their expressions (computing one costs ~45 µs; priced in 0018) are never computed on
+# a row.
 _WORDS_VECTOR: ColumnElement[Any] = literal_column(
     "lesson_search_words(lessons.search_body, lessons.search_tags)"
 )
@@ -591,6 +592,14 @@ def _matching(asks: Asks) -> list[ColumnElement[bool]]:
 @cache
 def _pg_candidates(shape: ScopeShape, asks: Asks, *, window: bool, newest: bool) -> Select[Any]:
     conditions = [_clause(shape), *_matching(asks)]
+    if asks:
+        # Read through the parts' indexes, the rows are priced as if each computed their expressions
+        # (a bitmap heap scan prices its recheck, needed or not), so the planner would AND in any
+        # bitmap that spares a few: the visibility index's 33,000 entries (2.5 ms) for the 79 rows of
+        # a rare word (`fåteta` 0.4 -> 3.2 ms). Visibility is checked on the rows fetched (coalesce:
+        # no index serves it), the workspace stays a condition the (team_id, id) index serves.
+        conditions[0] = Lesson.team_id == bindparam("visible_team")
+        conditions.append(func.coalesce(_clause(shape), false()))
     if window:
         conditions += [Lesson.id > bindparam("low"), Lesson.id <= bindparam("high")]
     inner = select(Lesson.id, Lesson.created_at, func.ts_rank(_VECTOR, _TSQUERY).label("score")).where(
@@ -672,10 +681,10 @@ def _candidates(session: Session, statement: Select[Any], params: dict[str, obje
     candidates statements (docs/benchmarks-search.md) 12-16% less in all, the 34 rare words
     178-192 -> 55-72 ms; 0.2 and above start to price GIN out of common words (x1.5-4).
 
-    And no parallel workers or JIT compilation: the parts' expressions are priced at what computing
-    them costs (migration 0018), which puts a statement's estimate above the thresholds of both,
-    though GIN spares computing them. Two workers made `kunde` 14.5 -> 22 ms (starting them costs
-    more than they share, on two cores), JIT compilation added ~7 ms to a 12 ms statement."""
+    And no parallel workers or JIT compilation: the parts' expressions have a price (migration
+    0018) that can lift a statement's estimate above the thresholds of both, though GIN spares
+    computing them. Two workers made `kunde` 14.5 -> 22 ms (starting them costs more than they
+    share, on two cores), JIT compilation added ~7 ms to a 12 ms statement."""
     return list(session.execute(statement, params))
 
 

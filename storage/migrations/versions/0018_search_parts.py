@@ -9,12 +9,16 @@ search ask each part for what it may hold, without weights, so GIN needs no rech
 (docs/benchmarks-search.md: `år` 19.6 → 9.9 ms, `#estimering` 24.6 → 7.7).
 
 The indexes are over expressions, not stored columns: the heap rows stay as narrow as they are and
-no write path can forget them. Each expression is a function of ours priced at what computing it
-costs (a tsvector of a lesson's text, ~45 µs, where the planner would assume a fraction of a
-microsecond): otherwise the planner sometimes prefers to compute it on every row of a window rather
-than read the index (139 ms for `testing`). `search_vector` and its index stay: ts_rank scores it,
-a search relaxed to some of its words matches it, and a search for a word most lessons hold reads
-the window's rows with it instead. Nothing changes on SQLite, where FTS5 has a column per part.
+no write path can forget them. Each expression is a function of ours with a price (COST): computing
+one is a tsvector of a lesson's text, ~45 µs, and priced as a plain function the planner sometimes
+preferred computing it on every row of a window to reading the index (139 ms for `testing`). Not
+at its full cost either: a bitmap heap scan prices the recheck of each row it fetches, needed or
+not (these indexes need none), and at 10000 the planner ANDed a bitmap of the workspace's 43,684
+lessons into a rare word's search to spare the recheck of 100 rows (`fåteta` 0.4 → 3.2 ms). 300
+measured best of 100, 300, 1000 and 10000 (docs/benchmarks-search.md). `search_vector` and its index
+stay: ts_rank scores it, a search relaxed to some of its words matches it, and a search for a word
+most lessons hold reads the window's rows with it instead. Nothing changes on SQLite, where FTS5 has
+a column per part.
 
 Revision ID: 0018
 Revises: 0017
@@ -49,8 +53,8 @@ PARTS = {
         "search_tags",
     ),
 }
-# In units of cpu_operator_cost (0.0025 of a page read): ~45 µs, a few page reads.
-COST = 10000
+# In units of cpu_operator_cost: 0.75 of a page read a row (a plain function is priced at 100).
+COST = 300
 
 
 def upgrade() -> None:
