@@ -13,6 +13,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as NoAnswerYet
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -47,6 +49,9 @@ _DELIVERING: contextvars.ContextVar[bool] = contextvars.ContextVar("erfaring_del
 _ACK_BY: contextvars.ContextVar[float | None] = contextvars.ContextVar("erfaring_ack_by", default=None)
 # Less than this left before the ack: not worth asking Slack at all.
 QUICK_MINIMUM_SECONDS = 0.02
+# Quick lookups are asked here and waited for only as long as the ack's budget has left; one that
+# answers later is remembered all the same, for the next request.
+_ASKING = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-quick")
 
 
 @contextlib.contextmanager
@@ -193,9 +198,9 @@ class SlackGateway:
     ) -> UserInfo | None:
         """users.info (with the locale), remembered for a few minutes; None when Slack cannot say.
 
-        `fresh` skips the memory (admin checks); `quick` gives up after QUICK_TIMEOUT_SECONDS without
-        retries, for lookups made before an ack, and does not ask once the ack's budget is spent
-        (`before_ack`)."""
+        `fresh` skips the memory (admin checks); `quick` is for lookups made before an ack: it waits
+        no longer than what is left of the ack's budget (`before_ack`, at most QUICK_TIMEOUT_SECONDS,
+        without retries), and does not ask once that is spent."""
         key = (team_id, user_id)
         now = self._monotonic()
         if not fresh:
@@ -203,10 +208,20 @@ class SlackGateway:
                 cached = self._people.get(key)
             if cached is not None and now - cached[0] < PEOPLE_CACHE_SECONDS:
                 return cached[1]
-        if quick and not quick_budget():
+        if not quick:
+            return self._ask_user(self.client(team_id), team_id, user_id, now)
+        budget = quick_budget()
+        if not budget:
             log.info("users.info not asked: no time left before the ack")
             return None  # not remembered as unknown: nobody asked
-        client = self._quick_client(team_id) if quick else self.client(team_id)
+        asked = _ASKING.submit(self._ask_user, self._quick_client(team_id), team_id, user_id, now)
+        try:
+            return asked.result(timeout=budget)
+        except NoAnswerYet:  # the quick client's own timeout still ends the call; its answer is kept
+            log.info("users.info did not answer within what was left before the ack (%.2f s)", budget)
+            return None
+
+    def _ask_user(self, client: WebClient, team_id: str, user_id: str, now: float) -> UserInfo | None:
         info: UserInfo | None = None
         try:
             response = client.users_info(user=user_id, include_locale=True)
@@ -219,7 +234,8 @@ class SlackGateway:
             if len(self._people) >= PEOPLE_CACHE_MAX:
                 self._people.clear()
             # Not knowing is remembered too, briefly: an outage must not cost every ack a timeout.
-            self._people[key] = (now if info else now - PEOPLE_CACHE_SECONDS + MISS_CACHE_SECONDS, info)
+            remembered = now if info else now - PEOPLE_CACHE_SECONDS + MISS_CACHE_SECONDS
+            self._people[(team_id, user_id)] = (remembered, info)
         return info
 
     def forget_people(self) -> None:

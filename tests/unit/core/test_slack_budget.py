@@ -42,3 +42,30 @@ def test_a_quick_user_lookup_with_no_budget_left_asks_nobody_and_remembers_nothi
     assert client.calls == 0
     info = gateway.user_info("T1", "U1", quick=True)
     assert client.calls == 1 and info is not None and info.locale == "nb-NO", "not remembered as unknown"
+
+
+class _Slow(_Counting):
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def users_info(self, **kwargs: object) -> dict[str, object]:
+        time.sleep(self.seconds)
+        return super().users_info(**kwargs)
+
+
+def test_a_quick_user_lookup_waits_only_what_is_left_of_the_budget_and_keeps_a_late_answer() -> None:
+    """With 0.1 s of the ack's budget left and Slack answering in 0.3 s, the lookup gives up after
+    0.1 s (not the quick client's own 0.4 s), and Slack's answer, when it comes, is remembered."""
+    client = _Slow(0.3)
+    gateway = SlackGateway(client)  # type: ignore[arg-type]
+    with before_ack(0.1):
+        started = time.monotonic()
+        assert gateway.user_info("T1", "U1", quick=True) is None
+        waited = time.monotonic() - started
+    assert waited < 0.2, f"waited {waited:.2f} s for Slack, not what was left of the budget"
+    time.sleep(0.35)  # Slack answers after all
+    started = time.monotonic()
+    info = gateway.user_info("T1", "U1", quick=True)
+    assert time.monotonic() - started < 0.05, "remembered: nothing asked again"
+    assert info is not None and info.locale == "nb-NO" and client.calls == 1
