@@ -13,13 +13,7 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # Full-text search objects are written by hand in migrations and have no model.
-SEARCH_ONLY = {
-    "search_vector",
-    "ix_lessons_search_vector",
-    "ix_lessons_search_words",
-    "ix_lessons_search_tails",
-    "ix_lessons_search_tags",
-}
+SEARCH_ONLY = {"search_vector", "ix_lessons_search_vector", "ix_lessons_search_tags"}
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

@@ -85,18 +85,11 @@ _FTS = table(
 )
 _LESSONS = Lesson.__table__
 _VECTOR: ColumnElement[Any] = literal_column("lessons.search_vector")
-# What a search requiring every word matches, each part of the vector with a GIN index of its own
-# (migration 0018): the words of the body and tags (weights A and B of `search_vector`), the compound
-# tails (C) and the tags alone (A). GIN knows no weights, so on `search_vector` a prefix was looked
-# up among every tail as well ('år':* among the tails of "kvartår", "skoleår", …) and each row
-# fetched to find which part it was in: for `år` 19,291 index entries and 899 of 2,333 heap rows
-# thrown away, for `#estimering` 3,403 of 3,821. Asked without weights, these indexes need no
-# recheck, so their expressions (computing one costs ~45 µs; priced in 0018) are never computed on
-# a row.
-_WORDS_VECTOR: ColumnElement[Any] = literal_column(
-    "lesson_search_words(lessons.search_body, lessons.search_tags)"
-)
-_TAILS_VECTOR: ColumnElement[Any] = literal_column("lesson_search_tails(lessons.search_tails)")
+# The tags alone, with a GIN index of their own (migration 0018): `search_vector`'s lexemes of weight
+# A exactly. GIN knows no weights, so on `search_vector` a tag's lexemes were looked up among every
+# word of every lesson and each row fetched to learn whether it was a tag: 3,403 of the 3,821 rows
+# `#estimering` fetched were not. Asked without weights this index needs no recheck, so its
+# expression (a function of ours, priced in 0018) is never computed on a row it gives.
 _TAGS_VECTOR: ColumnElement[Any] = literal_column("lesson_search_tags(lessons.search_tags)")
 # The candidates statements' settings, local to the transaction (why each: `_candidates`). What
 # they were is read in the round trip that sets them, and set back after the search, for what the
@@ -200,40 +193,19 @@ class Match:
     def tsquery(self, *, any_of: bool = False) -> str:
         return _combine(self, any_of, _TsquerySyntax)
 
-    def parts(self) -> tuple[Part, ...]:
-        """What `tsquery()` asks, item by item (each word, then the tags together), and where in
-        the vector: the same lessons match every item as match `tsquery()`."""
-        parts = []
-        for word in self.words:
-            whole = word.whole
-            tokens = [f"'{p}':*" for p in whole.tokens()] + [f"'{t}'" for t in whole.exact_tokens()]
-            tails = [f"'{t}'" for t in sorted(set(whole.tails))]
-            weighted = _word(word, _TsquerySyntax)
-            parts.append(Part(weighted, words=" | ".join(tokens) or None, tails=" | ".join(tails) or None))
-        if self.tags:
-            weighted = _TsquerySyntax.AND.join(_tag(t, _TsquerySyntax) for t in self.tags)
-            tags = _TsquerySyntax.AND.join(_tag(t, _TagsVectorSyntax) for t in self.tags)
-            parts.append(Part(weighted, tags=tags))
-        return tuple(parts)
+    def tag_parts(self) -> tuple[TagPart, ...]:
+        """Each tag as `tsquery()` asks for it, and as the tags' own index is asked: a lesson holds
+        the one where it holds the other."""
+        return tuple(TagPart(_tag(t, _TsquerySyntax), _tag(t, _TagsVectorSyntax)) for t in self.tags)
 
 
 @dataclass(frozen=True)
-class Part:
-    """One item a strict match requires, as to_tsquery inputs: `weighted` for the whole vector, and
-    for the index of each part of it (words of the body and tags, compound tails, tags) what the
-    item looks for there, None where nothing; a lesson matches the item where any of them matches."""
+class TagPart:
+    """A tag a strict match requires, as to_tsquery input for the whole vector (`weighted`, weight A)
+    and for the tags' own index (`tags`, no weight)."""
 
     weighted: str
-    words: str | None = None
-    tails: str | None = None
-    tags: str | None = None
-
-    def kinds(self) -> tuple[bool, bool, bool]:
-        return self.words is not None, self.tails is not None, self.tags is not None
-
-    def values(self, i: int) -> dict[str, object]:
-        named = {f"words_{i}": self.words, f"tails_{i}": self.tails, f"tags_{i}": self.tags}
-        return {name: value for name, value in named.items() if value is not None}
+    tags: str
 
 
 class _Fts5Syntax:
@@ -547,10 +519,9 @@ SAMPLE_PER_CANDIDATE = 0.25  # newest lessons walked to guess the density: 500 f
 WINDOW_MARGIN = 1.3  # windows cover 30% more ids than the density asks for
 MOST_OF_THE_REST = 0.75  # a window over more than this share of the ids left: rank all matches
 MAX_WINDOWS = 3
-# A search whose words a fifth or more of the team's newest lessons hold (`testing`, 43% of them)
-# reads its window's rows and tests `search_vector` on each (~3 µs a row) rather than read the
-# parts' indexes: their posting lists are then most of the table (42,028 entries for 'test':*,
-# 11 ms), and the window a few thousand rows (7 ms for `testing`, against 16 ms by the index).
+# A tag a fifth or more of the team's newest lessons hold (`#testing`: a quarter in the benchmark)
+# is found by testing the whole vector on the window's rows, as a word is: its posting list in the
+# tags' index is then a good part of the table (31,449 entries for 'test':*, 8.9 ms of 13.4).
 DENSE_SHARE = 0.2
 
 
@@ -560,10 +531,10 @@ class _Window:
     found: int = 0
 
 
-# The items a candidates statement finds through the parts' indexes (`Part`): (index, kinds) each.
-# Every statement also tests the whole vector, which is what the others are checked by: none for a
-# search relaxed to some of its words, or for items most lessons hold (`DENSE_SHARE`).
-Asks = tuple[tuple[int, tuple[bool, bool, bool]], ...]
+# The tags (`TagPart`, by index) a candidates statement finds through the tags' index. The statement
+# then tests the whole vector on the rows it gives; with none (no tags, a search relaxed to some of
+# its words, tags most lessons hold: `DENSE_SHARE`) it matches the whole vector, GIN and all.
+Asks = tuple[int, ...]
 
 
 def _to_tsquery(name: str) -> ColumnElement[Any]:
@@ -573,31 +544,22 @@ def _to_tsquery(name: str) -> ColumnElement[Any]:
 def _matching(asks: Asks) -> list[ColumnElement[bool]]:
     if not asks:
         return [_VECTOR.op("@@")(_TSQUERY)]
-    # Through the parts' indexes, the whole vector a filter of the rows they give: ts_match_vq is the
-    # function behind @@, which no index serves. As an index condition it would be rechecked (it has
-    # weights), and a recheck computes every condition again, the parts' expressions too.
-    conditions: list[ColumnElement[bool]] = [func.ts_match_vq(_VECTOR, _TSQUERY)]
-    for i, (in_words, in_tails, in_tags) in asks:
-        options = []
-        if in_words:
-            options.append(_WORDS_VECTOR.op("@@")(_to_tsquery(f"words_{i}")))
-        if in_tails:
-            options.append(_TAILS_VECTOR.op("@@")(_to_tsquery(f"tails_{i}")))
-        if in_tags:
-            options.append(_TAGS_VECTOR.op("@@")(_to_tsquery(f"tags_{i}")))
-        conditions.append(or_(*options) if options else false())
-    return conditions
+    # ts_match_vq is the function behind @@, which no index serves: as an index condition the whole
+    # vector would be rechecked (it has weights), and a recheck computes every condition again, the
+    # tags' expression too.
+    tags = [_TAGS_VECTOR.op("@@")(_to_tsquery(f"tags_{i}")) for i in asks]
+    return [func.ts_match_vq(_VECTOR, _TSQUERY), *tags]
 
 
 @cache
 def _pg_candidates(shape: ScopeShape, asks: Asks, *, window: bool, newest: bool) -> Select[Any]:
     conditions = [_clause(shape), *_matching(asks)]
     if asks:
-        # Read through the parts' indexes, the rows are priced as if each computed their expressions
-        # (a bitmap heap scan prices its recheck, needed or not), so the planner would AND in any
-        # bitmap that spares a few: the visibility index's 33,000 entries (2.5 ms) for the 79 rows of
-        # a rare word (`fåteta` 0.4 -> 3.2 ms). Visibility is checked on the rows fetched (coalesce:
-        # no index serves it), the workspace stays a condition the (team_id, id) index serves.
+        # Read through the tags' index, the rows are priced as if each computed its expression (a
+        # bitmap heap scan prices its recheck, needed or not), so the planner would AND in any bitmap
+        # that spares a few: the visibility index's 33,000 entries (2.5 ms) to spare the recheck of a
+        # hundred rows. Visibility is checked on the rows fetched (coalesce: no index serves it), the
+        # workspace stays a condition the (team_id, id) index serves.
         conditions[0] = Lesson.team_id == bindparam("visible_team")
         conditions.append(func.coalesce(_clause(shape), false()))
     if window:
@@ -627,12 +589,11 @@ def _postgresql(
     limit: int,
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
-    # Matched part by part (`Parts`), ranked by ts_rank over the whole vector. A relaxed search ("some
-    # of the words, not all") is one tsquery over the whole vector: it runs only when few matched.
+    # Ranked by ts_rank over the whole vector; required tags are found through their own index
+    # (`TagPart`). A relaxed search ("some of the words, not all") requires no tag.
     params: dict[str, object] = {**scope.values, "tsquery": match.tsquery(any_of=any_of), "limit": limit}
-    parts = () if any_of else match.parts()
-    for i, part in enumerate(parts):
-        params.update(part.values(i))
+    parts = () if any_of else match.tag_parts()
+    params.update({f"tags_{i}": part.tags for i, part in enumerate(parts)})
     planning = _Planning(session)
     found = _postgresql_windows(planning, team_id, params, scope, parts, limit, candidate_limit)
     # Not in a `finally`: after a failed statement PostgreSQL refuses every other one until the
@@ -693,24 +654,24 @@ def _postgresql_windows(
     team_id: str,
     params: dict[str, object],
     scope: _Scope,
-    parts: tuple[Part, ...],
+    parts: tuple[TagPart, ...],
     limit: int,
     candidate_limit: int | None,
 ) -> list[tuple[int, float]]:
-    asks: Asks = tuple((i, part.kinds()) for i, part in enumerate(parts))
+    asks: Asks = tuple(range(len(parts)))
     if candidate_limit is None:
         statement = _pg_candidates(scope.shape, asks, window=False, newest=False)
         return _best(planning.candidates(statement, params), limit)
     sample = math.ceil(candidate_limit * SAMPLE_PER_CANDIDATE)
     # How dense the matches are among the team's newest ids. Index scans are on here: it runs before
     # the first candidates statement.
-    weighted = {f"item_{i}": part.weighted for i, part in enumerate(parts)}
+    weighted = {f"weighted_{i}": part.weighted for i, part in enumerate(parts)}
     recent = planning.session.execute(
         _pg_sample(scope.shape, len(parts)), {**params, **weighted, "sample": sample, "team_id": team_id}
     ).one()
     if not recent.walked:
         return []
-    # An item most of the newest lessons hold is found by testing the whole vector (`DENSE_SHARE`).
+    # A tag most of the newest lessons hold is found by testing the whole vector (`DENSE_SHARE`).
     asks = tuple(
         ask for ask, held in zip(asks, recent[4:], strict=True) if held < DENSE_SHARE * recent.walked
     )
@@ -737,10 +698,10 @@ def _postgresql_windows(
 
 
 @cache
-def _pg_sample(shape: ScopeShape, items: int) -> Select[*tuple[Any, ...]]:
+def _pg_sample(shape: ScopeShape, tags: int) -> Select[*tuple[Any, ...]]:
     """The team's newest lessons, which of them the searcher may see and match, and how many of them
-    hold each item of the match: how dense the matches are among the newest ids, and which items
-    most lessons hold."""
+    hold each of `tags` required tags: how dense the matches are among the newest ids, and which
+    tags most lessons hold."""
     recent_rows = (
         select(Lesson.id, _VECTOR.label("search_vector"), _clause(shape).label("seen"))
         .where(Lesson.team_id == bindparam("team_id"))
@@ -756,8 +717,8 @@ def _pg_sample(shape: ScopeShape, items: int) -> Select[*tuple[Any, ...]]:
         .filter(and_(recent_rows.c.seen, recent_rows.c.search_vector.op("@@")(_TSQUERY)))
         .label("matches"),
         *(
-            func.count().filter(recent_rows.c.search_vector.op("@@")(_to_tsquery(f"item_{i}")))
-            for i in range(items)
+            func.count().filter(recent_rows.c.search_vector.op("@@")(_to_tsquery(f"weighted_{i}")))
+            for i in range(tags)
         ),
     )
 
