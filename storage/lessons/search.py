@@ -642,10 +642,11 @@ def _candidates(session: Session, statement: Select[Any], params: dict[str, obje
     candidates statements (docs/benchmarks-search.md) 12-16% less in all, the 34 rare words
     178-192 -> 55-72 ms; 0.2 and above start to price GIN out of common words (x1.5-4).
 
-    And no parallel workers or JIT compilation: the parts' expressions have a price (migration
-    0018) that can lift a statement's estimate above the thresholds of both, though GIN spares
-    computing them. Two workers made `kunde` 14.5 -> 22 ms (starting them costs more than they
-    share, on two cores), JIT compilation added ~7 ms to a 12 ms statement."""
+    And no parallel workers or JIT compilation: an indexed expression with a price (the tags',
+    migration 0018) can lift a statement's estimate above the thresholds of both, though GIN spares
+    computing it. Two workers made `kunde` 14.5 -> 22 ms (starting them costs more than they share,
+    on two cores), JIT compilation added ~7 ms to a 12 ms statement (both measured with an
+    expression index of the words, tried and not kept: docs/benchmarks-search.md)."""
     return list(session.execute(statement, params))
 
 
