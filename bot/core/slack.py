@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as NoAnswerYet
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -49,9 +49,10 @@ _DELIVERING: contextvars.ContextVar[bool] = contextvars.ContextVar("erfaring_del
 _ACK_BY: contextvars.ContextVar[float | None] = contextvars.ContextVar("erfaring_ack_by", default=None)
 # Less than this left before the ack: not worth asking Slack at all.
 QUICK_MINIMUM_SECONDS = 0.02
-# Quick lookups are asked here and waited for only as long as the ack's budget has left; one that
-# answers later is remembered all the same, for the next request.
-_ASKING = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-quick")
+# Lookups before an ack are asked here (`answered_before_ack`) and waited for only as long as the
+# ack's budget has left; one that answers later is remembered all the same, for the next request.
+_ASKING = ThreadPoolExecutor(max_workers=16, thread_name_prefix="slack-quick")
+_T = TypeVar("_T")
 
 
 @contextlib.contextmanager
@@ -75,6 +76,22 @@ def quick_budget() -> float:
     by = _ACK_BY.get()
     left = QUICK_TIMEOUT_SECONDS if by is None else min(QUICK_TIMEOUT_SECONDS, by - time.monotonic())
     return left if left >= QUICK_MINIMUM_SECONDS else 0.0
+
+
+def answered_before_ack(what: str, call: Callable[..., _T], *args: Any) -> _T | None:
+    """`call(*args)`, waited for no longer than what is left of the ack's budget (`quick_budget`):
+    None when nothing is left (not asked) or no answer came in time. The call goes on on its pool
+    then, and what it remembers serves the next request. `what` names it in the log."""
+    budget = quick_budget()
+    if not budget:
+        log.info("%s: not asked, no time left before the ack", what)
+        return None
+    asked = _ASKING.submit(call, *args)
+    try:
+        return asked.result(timeout=budget)
+    except NoAnswerYet:
+        log.info("%s: no answer within what was left before the ack (%.2f s)", what, budget)
+        return None
 
 
 def make_client(token: str | None, base_url: str, *, max_retries: int = 3, timeout: float = 10) -> WebClient:
@@ -210,16 +227,11 @@ class SlackGateway:
                 return cached[1]
         if not quick:
             return self._ask_user(self.client(team_id), team_id, user_id, now)
-        budget = quick_budget()
-        if not budget:
-            log.info("users.info not asked: no time left before the ack")
-            return None  # not remembered as unknown: nobody asked
-        asked = _ASKING.submit(self._ask_user, self._quick_client(team_id), team_id, user_id, now)
-        try:
-            return asked.result(timeout=budget)
-        except NoAnswerYet:  # the quick client's own timeout still ends the call; its answer is kept
-            log.info("users.info did not answer within what was left before the ack (%.2f s)", budget)
-            return None
+        # Not asked when no time is left: nothing is remembered as unknown. Not answered in time: the
+        # quick client's own timeout still ends the call, and its answer is kept.
+        return answered_before_ack(
+            "users.info", self._ask_user, self._quick_client(team_id), team_id, user_id, now
+        )
 
     def _ask_user(self, client: WebClient, team_id: str, user_id: str, now: float) -> UserInfo | None:
         info: UserInfo | None = None

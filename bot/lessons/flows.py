@@ -8,8 +8,6 @@ after it: posting, refreshing and telling are slow.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as NoAnswerYet
 from dataclasses import dataclass, replace
 
 from slack_sdk.models.views import View
@@ -20,7 +18,7 @@ from bot.core import effects
 from bot.core.blockkit import Rendered
 from bot.core.deps import Deps
 from bot.core.i18n import Translator
-from bot.core.slack import Conversation, quick_budget
+from bot.core.slack import Conversation, answered_before_ack
 from bot.lessons import delivery, service, views, visibility, voting
 from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement
 from bot.lessons.ids import VoteKind, VoteSource
@@ -30,10 +28,6 @@ from storage.lessons.models import Lesson
 from storage.lessons.visibility import AUTHOR, PENDING
 
 log = logging.getLogger(__name__)
-
-# Where a quick lesson was shared is asked before its ack (which says who can find it), but never for
-# longer than this: a slow Slack gets an ack that says so, and the answer follows.
-_PLACING = ThreadPoolExecutor(max_workers=16, thread_name_prefix="lesson-placing")
 
 
 # --- storing (before the ack) ------------------------------------------------------------------------
@@ -123,15 +117,10 @@ def place_quickly(deps: Deps, team_id: str, lesson_id: int, channel_id: str | No
     known = visibility.place(deps.slack, team_id, channel_id, cached_only=True)
     if known.visibility != PENDING:
         return known  # the gateway remembered the conversation: the lesson was stored with it
-    budget = quick_budget()  # what the ack's earlier lookups (the author's locale) left of it
-    if not budget:
-        log.info("where lesson %s was shared is not asked before the ack: no time left", lesson_id)
-        return None
-    asked = _PLACING.submit(visibility.place, deps.slack, team_id, channel_id)
-    try:
-        placement = asked.result(timeout=budget)
-    except NoAnswerYet:
-        log.info("where lesson %s was shared is not known yet", lesson_id)
+    # Within what the ack's earlier lookups (the author's locale) left of its budget.
+    what = f"where lesson {lesson_id} was shared"
+    placement = answered_before_ack(what, visibility.place, deps.slack, team_id, channel_id)
+    if placement is None:
         return None
     with deps.db.session() as session:
         service.set_placement(session, team_id, lesson_id, placement)
