@@ -51,7 +51,7 @@ from sqlalchemy.dialects import postgresql as _pg_functions  # noqa: F401
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.selectable import Join
+from sqlalchemy.sql.selectable import Join, Subquery
 
 from storage.lessons import stemming
 from storage.lessons.models import Lesson
@@ -558,15 +558,15 @@ def _matching(asks: Asks) -> list[ColumnElement[bool]]:
 
 @cache
 def _pg_candidates(shape: ScopeShape, asks: Asks, *, window: bool, newest: bool) -> Select[Any]:
-    conditions = [_clause(shape), *_matching(asks)]
+    seen: list[ColumnElement[bool]] = [_clause(shape)]
     if asks:
         # Read through the tags' index, the rows are priced as if each computed its expression (a
         # bitmap heap scan prices its recheck, needed or not), so the planner would AND in any bitmap
         # that spares a few: the visibility index's 33,000 entries (2.5 ms) to spare the recheck of a
         # hundred rows. Visibility is checked on the rows fetched (coalesce: no index serves it), the
         # workspace stays a condition the (team_id, id) index serves.
-        conditions[0] = Lesson.team_id == bindparam("visible_team")
-        conditions.append(func.coalesce(_clause(shape), false()))
+        seen = [Lesson.team_id == bindparam("visible_team"), func.coalesce(_clause(shape), false())]
+    conditions = [*seen, *_matching(asks)]
     if window:
         conditions += [Lesson.id > bindparam("low"), Lesson.id <= bindparam("high")]
     inner = select(Lesson.id, Lesson.created_at, func.ts_rank(_VECTOR, _TSQUERY).label("score")).where(
@@ -682,7 +682,9 @@ def _postgresql_windows(
     if not recent.walked:
         return []
     dense = DENSE_SHARE * recent.walked
-    tags_held, words_held = recent[4 : 4 + len(parts)], recent[4 + len(parts) :]
+    held = recent._mapping
+    tags_held = [held[f"tag_{i}"] for i in range(len(parts))]
+    words_held = [held[f"word_{i}"] for i in range(len(words))]
     # A tag most of the newest lessons hold is found by testing the whole vector (`DENSE_SHARE`);
     # so is every tag of a search with a word fewer lessons hold: GIN's own AND of that word and
     # the tags over the whole vector then reads fewer rows than all those with the tags
@@ -731,15 +733,14 @@ def _pg_sample(shape: ScopeShape, tags: int, words: int) -> Select[*tuple[Any, .
         func.count()
         .filter(and_(recent_rows.c.seen, recent_rows.c.search_vector.op("@@")(_TSQUERY)))
         .label("matches"),
-        *(
-            func.count().filter(recent_rows.c.search_vector.op("@@")(_to_tsquery(f"weighted_{i}")))
-            for i in range(tags)
-        ),
-        *(
-            func.count().filter(recent_rows.c.search_vector.op("@@")(_to_tsquery(f"word_{i}")))
-            for i in range(words)
-        ),
+        *(_held_by(recent_rows, f"weighted_{i}").label(f"tag_{i}") for i in range(tags)),
+        *(_held_by(recent_rows, f"word_{i}").label(f"word_{i}") for i in range(words)),
     )
+
+
+def _held_by(recent_rows: Subquery, tsquery: str) -> ColumnElement[int]:
+    """How many of the sampled lessons hold what the tsquery parameter `tsquery` asks for."""
+    return func.count().filter(recent_rows.c.search_vector.op("@@")(_to_tsquery(tsquery)))
 
 
 def _best(rows: list[Row[Any]], limit: int) -> list[tuple[int, float]]:
