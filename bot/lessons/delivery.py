@@ -30,7 +30,7 @@ from bot.core.i18n import translator
 from bot.core.outbox import Delivered, Effect, Permanent
 from bot.core.slack import Conversation
 from bot.lessons import service, views, visibility, voting
-from bot.lessons.data import LessonCard, Placement
+from bot.lessons.data import LessonCard, Placement, Posting
 from bot.lessons.views import lesson_message
 from storage.lessons.visibility import AUTHOR, PENDING
 
@@ -115,9 +115,12 @@ def reach(
     )
 
 
-def refresh(session: Session, deps: Deps, team_id: str, lesson_id: int) -> None:
-    """Store a refresh of the lesson's counts (coalesced with one still waiting)."""
-    where = service.posting(session, team_id, lesson_id)
+def refresh(
+    session: Session, deps: Deps, team_id: str, lesson_id: int, *, posted: Posting | None = None
+) -> None:
+    """Store a refresh of the lesson's counts (coalesced with one still waiting). `posted`: where the
+    lesson was posted, when the caller has read it already (otherwise it is looked up)."""
+    where = posted or service.posting(session, team_id, lesson_id)
     if where is None:
         return
     outbox.enqueue(

@@ -20,7 +20,7 @@ from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.slack import Conversation, answered_before_ack
 from bot.lessons import delivery, service, views, visibility, voting
-from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement
+from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement, Posting
 from bot.lessons.ids import VoteKind, VoteSource
 from bot.lessons.service import DeletedLesson, LessonDraft
 from bot.lessons.views import ModalState, lesson_message
@@ -155,7 +155,7 @@ def vote(deps: Deps, team_id: str, user_id: str, lesson_id: int, kind: VoteKind)
     """A click on 👍 or ✅: vote, or take the vote back (a double click counts once). Authors cannot
     vote on their own lessons, anonymous ones included."""
     with deps.db.session() as session:
-        lesson = service.get_lesson(session, team_id, lesson_id)
+        lesson = service.vote_target(session, team_id, lesson_id)
         if lesson is None:
             return VoteOutcome(found=False)
         if service.is_author(lesson, deps.settings.secret_key, team_id, user_id):
@@ -164,7 +164,12 @@ def vote(deps: Deps, team_id: str, user_id: str, lesson_id: int, kind: VoteKind)
             session, team_id=team_id, lesson_id=lesson_id, user_id=user_id, kind=kind, now=deps.clock.now()
         )
         if result.changed:
-            delivery.refresh(session, deps, team_id, lesson_id)
+            posted = (
+                Posting(lesson.channel_id, lesson.message_ts)
+                if lesson.message_ts and lesson.channel_id
+                else None
+            )
+            delivery.refresh(session, deps, team_id, lesson_id, posted=posted)
             home_refresh.refresh(deps, team_id, lesson.author_id, user_id, session=session)
     return VoteOutcome(found=True, changed=result.changed, held_by=result.held_by)
 

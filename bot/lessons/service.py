@@ -32,7 +32,7 @@ from bot.lessons.ids import Field as Field  # validation and the modal's block i
 from bot.lessons.ids import ProblemCode
 from storage.lessons import queries
 from storage.lessons.models import Lesson, LessonTag
-from storage.lessons.queries import Counts
+from storage.lessons.queries import Counts, VoteTarget
 from storage.lessons.visibility import PENDING, VISIBILITIES, Audience
 
 MINE_LIMIT = 20
@@ -162,13 +162,18 @@ def set_placement(session: Session, team_id: str, lesson_id: int, placement: Pla
     return True
 
 
-def is_author(lesson: Lesson, secret_key: bytes, team_id: str, user_id: str) -> bool:
+def is_author(lesson: Lesson | VoteTarget, secret_key: bytes, team_id: str, user_id: str) -> bool:
     """Whether `user_id` wrote `lesson`, anonymous lessons included (through the keyed hash)."""
     return hmac.compare_digest(lesson.author_hash, author_hash(secret_key, team_id, user_id))
 
 
 def get_lesson(session: Session, team_id: str, lesson_id: int) -> Lesson | None:
     return queries.lesson(session, team_id, lesson_id)
+
+
+def vote_target(session: Session, team_id: str, lesson_id: int) -> VoteTarget | None:
+    """The lesson as a vote sees it: its author's keyed hash, and where it was posted."""
+    return queries.vote_target(session, team_id, lesson_id)
 
 
 def record_message(session: Session, team_id: str, lesson_id: int, channel_id: str, message_ts: str) -> None:
@@ -318,8 +323,9 @@ def lesson_card(session: Session, team_id: str, lesson_id: int) -> LessonCard | 
 
 
 def posting(session: Session, team_id: str, lesson_id: int) -> Posting | None:
-    """Where the lesson was posted; None when it is gone or was never posted."""
-    lesson = get_lesson(session, team_id, lesson_id)
+    """Where the lesson was posted; None when it is gone or was never posted (read from the row, not
+    from a lesson this session may hold from before its post was recorded)."""
+    lesson = queries.vote_target(session, team_id, lesson_id)
     if lesson is None or not lesson.channel_id or not lesson.message_ts:
         return None
     return Posting(lesson.channel_id, lesson.message_ts)

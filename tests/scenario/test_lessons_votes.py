@@ -4,8 +4,9 @@ from the author. Signed requests into the real app, the stand-in, every database
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.lessons.ids import LessonAction
 from bot.lessons.voting import DEBOUNCE
@@ -113,3 +114,24 @@ def test_others_count_once_each(ws: LocalWorkspace) -> None:
         ws.driver.user_reacts(ws.user_id(name), channel, post.ts, "+1")
     ws.settle()
     assert useful(ws) == "👍 Useful · 3"
+
+
+def test_a_click_reads_its_lessons_row_once_and_not_its_tags(ws: LocalWorkspace) -> None:
+    share(ws, "ola", "Pair on the first on-call shift #oncall #onboarding")
+    post = last_bot_message(ws, "general")
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(ws.deps.db.engine, "before_cursor_execute", record)
+    try:
+        ws.driver.click(ws.user_id("kari"), action_id=LessonAction.USEFUL, message=post)
+        ws.executor.drain(5)  # the click's own work, before its refresh is delivered
+    finally:
+        event.remove(ws.deps.db.engine, "before_cursor_execute", record)
+    reads = [s for s in statements if s.startswith("SELECT") and " FROM lessons " in s]
+    assert len(reads) == 1, reads  # who wrote it and where it was posted, with the refresh
+    assert not any("lesson_tags" in s for s in statements), "a vote needs none of the lesson's tags"
+    ws.settle()
+    assert useful(ws) == "👍 Useful · 1"

@@ -36,6 +36,7 @@ from bot.lessons.service import (
     editable,
     find_by_message,
     get_lesson,
+    is_author,
     lesson_card,
     lessons_by_author,
     list_mine,
@@ -43,6 +44,7 @@ from bot.lessons.service import (
     record_message,
     set_placement,
     validate,
+    vote_target,
 )
 from bot.lessons.voting import set_vote
 from storage.db import Database
@@ -425,6 +427,22 @@ def test_posting_is_where_the_lesson_was_posted(db: Database) -> None:
         assert find_by_message(session, T1, "C9", "1700000000.000100") is not None
         assert find_by_message(session, T2, "C9", "1700000000.000100") is None
         assert find_by_message(session, T1, "C9", "1700000000.000101") is None
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_vote_target_is_the_author_and_the_post_of_the_teams_lesson(db: Database, anonymous: bool) -> None:
+    lesson_id = add(db, anonymous=anonymous)
+    with db.session() as session:
+        target = vote_target(session, T1, lesson_id)
+        assert target is not None
+        assert (target.author_id, target.anonymous) == (None if anonymous else ALICE, anonymous)
+        assert is_author(target, KEY, T1, ALICE) and not is_author(target, KEY, T1, "U0BOB")
+        assert (target.channel_id, target.message_ts) == ("C1", None), "not posted yet"
+        record_message(session, T1, lesson_id, "C9", "1700000000.000100")
+        posted = vote_target(session, T1, lesson_id)
+        assert posted is not None and (posted.channel_id, posted.message_ts) == ("C9", "1700000000.000100")
+        assert vote_target(session, T2, lesson_id) is None, "another team's lesson is none of its business"
+        assert vote_target(session, T1, lesson_id + 1000) is None
 
 
 def test_list_mine_lists_the_authors_lessons_with_votes(db: Database) -> None:
