@@ -223,6 +223,12 @@ class ServerProcess:
         per_process = [round(kib / 1024, 1) for kib in peaks.values() if kib is not None]
         return {"peak_rss_mib": round(sum(per_process), 1), "peak_rss_mib_per_process": per_process}
 
+    @property
+    def pid(self) -> int:
+        """The server's process (waitress serves in it; gunicorn's master forks its worker)."""
+        assert self.process is not None
+        return self.process.pid
+
     def cpu_seconds(self) -> float:
         """CPU time (user + system) the server process and what it forked have used so far."""
         assert self.process is not None

@@ -1,6 +1,7 @@
 """Load: N people using Erfaring at once, against a bare Bolt app on the same server in the same run.
 
     python -m bench.load_bench [--users 16] [--seconds 15] [--database-url URL] [--output PATH]
+                               [--profile PATH]
 
 Each simulated person, in a loop for the whole window, sends the mix the issue names: half `/lesson
 <text>`, a quarter `/lesson search <words>`, a quarter clicks on a lesson's 👍 Useful button — signed
@@ -9,7 +10,8 @@ it (bench/ack_server.py) and, one after the other in the same run, to a bare sla
 acks, behind the same adapter and server. Reported per app: requests/s, ack p50/p95/p99/max, acks
 over 3 s (Slack's deadline), errors; and the ratios. After Erfaring's window the bench waits for the
 work that follows the acks (posting the lessons, refreshing counts, search answers) to finish and
-reports how long that took ("drain").
+reports how long that took ("drain"). `--profile PATH` records Erfaring's server with py-spy during
+its window and reports where its CPU went, by part of the app (bench/profile.py).
 
 Targets (issue 10): throughput ≥ 0.8× the bare app, ack p99 ≤ 500 ms at 16 users, no ack over 3 s,
 on SQLite and on PostgreSQL.
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import profile
 from bench.ack_bench import (
     SECRET_KEY,
     ServerProcess,
@@ -230,15 +233,21 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                     print(say, file=sys.stderr, flush=True)
                     prepared = prepare(standin, people, channels, messages, per_person, saved)
                     server_cpu, standin_cpu = process.cpu_seconds(), _own_cpu()
+                    recorder = None
+                    if args.profile and process is erfaring:
+                        recorder = profile.start(process.pid, args.seconds, args.profile)
                     window = run_window(process.events_url, prepared, args.seconds, workdir)
                     results[process.app] = window.report()
                     served = max(1, len(window.samples_ms))
+                    server_ms = round((process.cpu_seconds() - server_cpu) * 1000 / served, 2)
                     results[process.app]["cpu_ms_per_request"] = {
                         # What serving a request cost the app's process, and what the stand-in spent
                         # answering the app's calls to Slack meanwhile (both on this machine's 2 cores).
-                        "server": round((process.cpu_seconds() - server_cpu) * 1000 / served, 2),
+                        "server": server_ms,
                         "standin": round((_own_cpu() - standin_cpu) * 1000 / served, 2),
                     }
+                    if recorder is not None:
+                        results[process.app]["profile"] = profile.finish(recorder, args.profile, server_ms)
                     if process is erfaring:
                         results[process.app]["drain"] = _drain(database_url)
                     time.sleep(1.0)
@@ -304,7 +313,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a temporary SQLite file)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--keep", type=Path, help="keep the servers' logs (and the SQLite file) here")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="PATH",
+        help="record Erfaring's server with py-spy during its window (raw stacks to PATH) and report "
+        "where its CPU went (bench/profile.py)",
+    )
     args = parser.parse_args(argv)
+    if args.profile and profile.py_spy() is None:
+        parser.error("--profile needs py-spy: pip install -e '.[dev]'")
     backend = "postgresql" if args.database_url else "sqlite"
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
@@ -314,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = measure(args, Path(directory))
     report["machine"] = machine()
     print(markdown(backend, report))
+    if "profile" in report["apps"]["erfaring"]:
+        print("\n" + profile.markdown(report["apps"]["erfaring"]["profile"]))
     write_result(args.output, backend, report)
     return 0 if all(report["targets"].values()) else 1
 
