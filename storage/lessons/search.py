@@ -111,7 +111,14 @@ _FOR_CANDIDATES = text(
     + " OFFSET 0) AS before"
 )
 _AFTER_CANDIDATES = text("SELECT " + ", ".join(f"set_config('{name}', :{name}, true)" for name in PLANNING))
-_TSQUERY = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("tsquery"))
+
+
+def _to_tsquery(name: str) -> ColumnElement[Any]:
+    """to_tsquery('simple', :name): the search's query (`_TSQUERY`), a tag's, a word's."""
+    return func.to_tsquery(literal_column("'simple'::regconfig"), bindparam(name))
+
+
+_TSQUERY = _to_tsquery("tsquery")
 
 
 class _CrossJoin(Join):
@@ -540,10 +547,6 @@ class _Window:
 # then tests the whole vector on the rows it gives; with none (no tags, a search relaxed to some of
 # its words, tags most lessons hold: `DENSE_SHARE`) it matches the whole vector, GIN and all.
 Asks = tuple[int, ...]
-
-
-def _to_tsquery(name: str) -> ColumnElement[Any]:
-    return func.to_tsquery(literal_column("'simple'::regconfig"), bindparam(name))
 
 
 def _matching(asks: Asks) -> list[ColumnElement[bool]]:
