@@ -20,7 +20,7 @@ from bot.core.deps import Deps
 from bot.core.i18n import Translator
 from bot.core.slack import Conversation, answered_before_ack
 from bot.lessons import delivery, service, views, visibility, voting
-from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement, Posting
+from bot.lessons.data import Deletion, EditableLesson, LessonCard, ListedLesson, Placement
 from bot.lessons.ids import VoteKind, VoteSource
 from bot.lessons.service import DeletedLesson, LessonDraft
 from bot.lessons.views import ModalState, lesson_message
@@ -164,12 +164,7 @@ def vote(deps: Deps, team_id: str, user_id: str, lesson_id: int, kind: VoteKind)
             session, team_id=team_id, lesson_id=lesson_id, user_id=user_id, kind=kind, now=deps.clock.now()
         )
         if result.changed:
-            posted = (
-                Posting(lesson.channel_id, lesson.message_ts)
-                if lesson.message_ts and lesson.channel_id
-                else None
-            )
-            delivery.refresh(session, deps, team_id, lesson_id, posted=posted)
+            delivery.refresh(session, deps, team_id, lesson_id, posted=service.posted_at(lesson))
             home_refresh.refresh(deps, team_id, lesson.author_id, user_id, session=session)
     return VoteOutcome(found=True, changed=result.changed, held_by=result.held_by)
 

@@ -326,7 +326,12 @@ def posting(session: Session, team_id: str, lesson_id: int) -> Posting | None:
     """Where the lesson was posted; None when it is gone or was never posted (read from the row, not
     from a lesson this session may hold from before its post was recorded)."""
     lesson = queries.vote_target(session, team_id, lesson_id)
-    if lesson is None or not lesson.channel_id or not lesson.message_ts:
+    return None if lesson is None else posted_at(lesson)
+
+
+def posted_at(lesson: VoteTarget) -> Posting | None:
+    """Where a lesson read for a vote was posted; None when it never was."""
+    if not lesson.channel_id or not lesson.message_ts:
         return None
     return Posting(lesson.channel_id, lesson.message_ts)
 

@@ -85,8 +85,8 @@ class VoteTarget:
     message_ts: str | None
 
 
-# A click reads five columns of one row: loading the whole lesson and its tags cost a vote about a
-# third of its time under load (py-spy, docs/benchmarks.md, stop 19).
+# A click reads five columns of one row: loading the whole lesson and its tags was nearly half of a
+# click's listener under load (py-spy, docs/benchmarks.md, stop 19).
 _VOTE_TARGET = select(
     Lesson.author_hash, Lesson.author_id, Lesson.anonymous, Lesson.channel_id, Lesson.message_ts
 ).where(Lesson.id == bindparam("lesson_id"), Lesson.team_id == bindparam("team_id"))
